@@ -1,0 +1,10 @@
+"""The company portal: what company users see at `/`."""
+
+from flask import Flask
+
+from isc.portal import auth, home
+
+
+def init_portal(app: Flask) -> None:
+    app.register_blueprint(home.blueprint)
+    app.register_blueprint(auth.blueprint)
