@@ -18,8 +18,14 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build an ISC application: settings, extensions, blueprints, console, CLI."""
-    app = Flask(__name__, instance_relative_config=True)
+    """Build an ISC application: settings, extensions, blueprints, console, CLI.
+
+    The instance folder (instance/config.py, the development secret key, the SQLite file) is
+    `ISC_INSTANCE_PATH` when set, else Flask's default next to the package.
+    """
+    instance = os.environ.get("ISC_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=os.path.abspath(instance) if instance else None,
+                instance_relative_config=True)
     load_settings(app, test_config)
 
     from isc import (

@@ -31,7 +31,7 @@ def normalize_identifier(kind: IdentifierType, value: str) -> str:
 _INVALID = {
     IdentifierType.SIREN: "Le SIREN n'est pas valide : il compte 9 chiffres (par exemple 842 915 308).",
     IdentifierType.SIRET: "Le SIRET n'est pas valide : il compte 14 chiffres (SIREN + 5 chiffres).",
-    IdentifierType.EU_VAT: "Le numéro de TVA intracommunautaire n'est pas valide (par exemple FR40 842915308).",
+    IdentifierType.EU_VAT: "Le numéro de TVA intracommunautaire n'est pas valide (par exemple FR71 842915308).",
     IdentifierType.FOREIGN: "L'identifiant n'est pas valide : de 2 à 32 lettres ou chiffres.",
 }
 

@@ -46,6 +46,9 @@ MAIL_USE_SSL = False  # implicit TLS (usually port 465)
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Industriels Santé Connect <ne-pas-repondre@isc.esante.gouv.fr>"
+# Flask-Mail silently drops every message when TESTING is on, yet the outbox would mark them
+# sent. ISC's only switch is MAIL_SERVER (empty: messages wait in the outbox).
+MAIL_SUPPRESS_SEND = False
 # Delivery attempts of one message before it is marked failed, and the waits between them
 # (seconds; the last wait repeats).
 MAIL_MAX_ATTEMPTS = 6

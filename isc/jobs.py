@@ -9,6 +9,7 @@ since RQ delivers at least once.
 
 import functools
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ class PendingJob:
     func: Callable
     args: tuple
     retries: tuple[int, ...]  # waits in seconds before each retry; empty: no retry
+    # The innermost savepoint open when the job was enqueued: rolling it back drops the job.
+    savepoint: sa.orm.SessionTransaction | None = None
 
 
 def init_app(app: Flask) -> None:
@@ -79,7 +82,12 @@ def _standalone_app() -> Flask:
 
 def enqueue(func: Callable, *args, retries: tuple[int, ...] = ()) -> None:
     """Run `func(*args)` in the background once the current transaction commits."""
-    db.session.info.setdefault(_PENDING, []).append(PendingJob(func, args, tuple(retries)))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback drops the job even if no SQL ran yet
+    session.info.setdefault(_PENDING, []).append(
+        PendingJob(func, args, tuple(retries), session.get_nested_transaction())
+    )
 
 
 def enqueue_now(func: Callable, *args, retries: tuple[int, ...] = ()) -> None:
@@ -103,6 +111,8 @@ def _dispatch(app: Flask, pending: list[PendingJob]) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _start_jobs_after_commit(session: sa.orm.Session) -> None:
+    if session.in_nested_transaction():
+        return  # a released savepoint: nothing is committed until the outer transaction is
     pending = session.info.pop(_PENDING, None)
     if pending:
         app = current_app._get_current_object()
@@ -111,4 +121,28 @@ def _start_jobs_after_commit(session: sa.orm.Session) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_rollback")
 def _drop_jobs_after_rollback(session: sa.orm.Session) -> None:
-    session.info.pop(_PENDING, None)
+    savepoint = session.get_nested_transaction()
+    if savepoint is None:
+        session.info.pop(_PENDING, None)
+        return
+    # A savepoint rolled back: drop the jobs enqueued inside it (or inside its children).
+    pending = session.info.get(_PENDING, [])
+    pending[:] = [item for item in pending if not _inside(item.savepoint, savepoint)]
+
+
+def _inside(transaction: sa.orm.SessionTransaction | None, savepoint: sa.orm.SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is savepoint:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked work horse, never reuse the parent's database connections."""
+    if has_app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
