@@ -30,6 +30,7 @@ class PendingJob:
     func: Callable
     args: tuple
     retries: tuple[int, ...]  # waits in seconds before each retry; empty: no retry
+    timeout: int | None = None  # RQ kills the job past this many seconds (JOBS_TIMEOUT if None)
     # The innermost savepoint open when the job was enqueued: rolling it back drops the job.
     savepoint: sa.orm.SessionTransaction | None = None
 
@@ -80,13 +81,17 @@ def _standalone_app() -> Flask:
     return create_app()
 
 
-def enqueue(func: Callable, *args, retries: tuple[int, ...] = ()) -> None:
-    """Run `func(*args)` in the background once the current transaction commits."""
+def enqueue(func: Callable, *args, retries: tuple[int, ...] = (), timeout: int | None = None) -> None:
+    """Run `func(*args)` in the background once the current transaction commits.
+
+    `retries`: waits before each new attempt when the job raises (RQ only). `timeout`: RQ's
+    hard limit for this job; an inline job that needs one must enforce it itself.
+    """
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback drops the job even if no SQL ran yet
     session.info.setdefault(_PENDING, []).append(
-        PendingJob(func, args, tuple(retries), session.get_nested_transaction())
+        PendingJob(func, args, tuple(retries), timeout, session.get_nested_transaction())
     )
 
 
@@ -101,7 +106,7 @@ def _dispatch(app: Flask, pending: list[PendingJob]) -> None:
         if connection is not None:
             with app.app_context():
                 retry = Retry(max=len(item.retries), interval=list(item.retries)) if item.retries else None
-                queue().enqueue(item.func, *item.args, retry=retry)
+                queue().enqueue(item.func, *item.args, retry=retry, job_timeout=item.timeout)
             continue
         try:
             item.func(*item.args)  # the @job wrapper opens a fresh context and session

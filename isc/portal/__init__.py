@@ -2,9 +2,11 @@
 
 from flask import Flask
 
-from isc.portal import auth, home
+from isc.portal import auth, home, pages, registration
 
 
 def init_portal(app: Flask) -> None:
     app.register_blueprint(home.blueprint)
     app.register_blueprint(auth.blueprint)
+    app.register_blueprint(registration.blueprint)
+    app.register_blueprint(pages.blueprint)

@@ -1,9 +1,11 @@
-"""Forms of the sign-in and password pages (CSRF-protected by Flask-WTF)."""
+"""Forms of the portal pages (CSRF-protected by Flask-WTF)."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length
 
+from isc.models import Role
 from isc.passwords import MAX_LENGTH
 
 _REQUIRED = "Ce champ est obligatoire."
@@ -34,3 +36,18 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField("Mot de passe actuel", validators=[DataRequired(_REQUIRED)])
+
+
+class RoleForm(FlaskForm):
+    """First page of the registration: the role the person registers with."""
+
+    # The choices' own check answers in English: AnyOf says it in French.
+    role = RadioField(
+        "Vous êtes",
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        validate_choice=False,
+        validators=[
+            DataRequired("Sélectionnez votre rôle."),
+            AnyOf([role.value for role in Role], message="Sélectionnez l'un des rôles proposés."),
+        ],
+    )

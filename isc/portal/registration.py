@@ -1,0 +1,36 @@
+"""Registration: the choice of a role ("Inscrivez-vous"), then the journey of that role."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from isc.models import Role, User
+from isc.portal.forms import RoleForm
+
+blueprint = Blueprint("registration", __name__)
+
+_ROLES = ", ".join(Role)  # the URL converter answers 404 for any other role
+
+
+@blueprint.before_request
+def _signed_in_users_have_an_account():
+    """A signed-in user already has an account: back to the dashboard."""
+    if isinstance(current_user._get_current_object(), User):
+        return redirect(url_for("home.dashboard"))
+    return None
+
+
+@blueprint.route("/inscription", methods=["GET", "POST"])
+def choose_role():
+    form = RoleForm()
+    if not form.is_submitted():
+        # ?role= pre-selects a tile: the "choose another role" link of a role's page.
+        form.role.data = request.args.get("role")
+        return render_template("portal/registration/choose_role.html", form=form)
+    if form.validate():
+        return redirect(url_for("registration.for_role", role=form.role.data), 303)
+    return render_template("portal/registration/choose_role.html", form=form), 422
+
+
+@blueprint.route(f"/inscription/<any({_ROLES}):role>")
+def for_role(role: str):
+    return render_template("portal/registration/for_role.html", role=Role(role))
