@@ -36,7 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         extensions,
         health,
         http_security,
+        identity,
         jobs,
+        oidc,
     )
     from isc.portal import init_portal
 
@@ -53,7 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     health.init_app(app)
     init_portal(app)
+    oidc.init_app(app)
     devtools.init_app(app)
+    identity.init_app(app)
     cli.init_app(app)
     return app
 

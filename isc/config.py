@@ -70,7 +70,77 @@ SIGN_IN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 PASSWORD_RESET_LIMIT_PER_IP = "10 per hour"
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = "3 per hour"
 
+# --- Mandataire registration ------------------------------------------------------------------
+# Seconds after its last change when an unfinished registration is erased (`isc registrations
+# purge`, or the worker's daily schedule), and validity of the "Reprendre plus tard" link.
+REGISTRATION_DRAFT_TTL = 30 * 24 * 3600
+REGISTRATION_RESUME_LINK_TTL = 7 * 24 * 3600
+# Uploaded Kbis: folder (empty: instance/kbis, never under static/), size and page limits, the
+# longest a reading may take (seconds), and the greatest age of the extract ("à jour au", days).
+KBIS_UPLOAD_FOLDER = None
+KBIS_MAX_SIZE = 5 * 1024 * 1024
+KBIS_MAX_PAGES = 10
+KBIS_READ_TIMEOUT = 30
+KBIS_MAX_AGE_DAYS = 92
+# Version of the consent text shown before the identity check (recorded with each consent).
+IDENTITY_CONSENT_VERSION = "1.0"
+
 # --- Jobs -------------------------------------------------------------------------------------
 # Name of the RQ queue ISC uses, and the longest a job may run (seconds).
 JOBS_QUEUE = "isc"
 JOBS_TIMEOUT = 300
+
+# --- Identity verification partner (Ubble) ---
+# Base URL of the partner's Identity Verification API v2 (Checkout.com / Ubble), without the
+# "/v2" part. Empty: the local stand-in at BASE_URL + UBBLE_STANDIN_PREFIX, which exists only
+# with DEV_TOOLS or TESTING and never in production (production must set this).
+UBBLE_API_URL = None
+# Mutual TLS client certificate and its private key (PEM file paths; relative paths are read
+# from the instance folder). Set both or neither.
+UBBLE_CLIENT_CERT = None
+UBBLE_CLIENT_KEY = None
+# HTTP Basic credentials, for deployments of the partner that require them. Set both or
+# neither; when set, the local stand-in requires them too.
+UBBLE_CLIENT_ID = None
+UBBLE_CLIENT_SECRET = None
+# Seconds to wait for the partner's answer to one API call.
+UBBLE_TIMEOUT = 10
+# Configuration id ("usj_...") the partner's account manager gives, sent with each new
+# verification. Empty: the partner's default configuration.
+UBBLE_USER_JOURNEY_ID = None
+# Public key of the partner's webhook signatures (ECDSA P-521), from the partner's dashboard:
+# either the PEM text itself, or the path of a PEM file (relative paths are read from the
+# instance folder). Several PEM blocks may follow one another while the partner rotates keys.
+# Empty: the local stand-in's own key (development and tests only).
+UBBLE_WEBHOOK_PUBLIC_KEY = None
+# Webhooks signed longer ago than this many seconds are refused (replays); so are those signed
+# more than a minute in the future.
+UBBLE_WEBHOOK_MAX_AGE = 300
+# Where the local stand-in of the partner is mounted in ISC (development and tests only).
+UBBLE_STANDIN_PREFIX = "/_partenaire/ubble"
+# The stand-in's state (applicants, verifications, its webhook signing key): an SQLite file
+# shared by every process of the machine. Empty: instance/ubble-standin.sqlite3; a relative
+# path is read from the instance folder.
+UBBLE_STANDIN_STORE = None
+
+# --- OpenID Connect provider ------------------------------------------------------------------
+# Issuer identifier given to the services (the "iss" of every token). Empty: BASE_URL. It must
+# be the origin ISC is reached at, since discovery is served at its /.well-known/ path.
+OIDC_ISSUER = None
+# Lifetime of an authorization code, seconds (single use in any case).
+OIDC_AUTHORIZATION_CODE_TTL = 60
+# Lifetime of an access token, seconds.
+OIDC_ACCESS_TOKEN_TTL = 600
+# Lifetime of an ID token, seconds; a retired signing key stays published this long (plus a
+# margin) so that the tokens it signed can still be checked.
+OIDC_ID_TOKEN_TTL = 600
+# Absolute lifetime of the refresh tokens issued from one sign-in, seconds: each refresh rotates
+# the token but never extends this.
+OIDC_REFRESH_TOKEN_TTL = 12 * 3600
+# Secret from which the key encrypting the signing keys in the database is derived.
+# Empty: SECRET_KEY (changing it then makes the stored keys unreadable: run `isc keys rotate`).
+OIDC_KEYS_SECRET = None
+# Seconds to wait for a service's back-channel logout URI to answer, and the waits before each
+# new attempt when it fails (with REDIS_URL; inline delivery tries once).
+OIDC_BACKCHANNEL_LOGOUT_TIMEOUT = 5
+OIDC_BACKCHANNEL_LOGOUT_RETRY_DELAYS = [10, 60, 300, 1800]

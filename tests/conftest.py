@@ -8,6 +8,7 @@ tables.
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from isc.passwords import hash_password
 TEST_DATABASE_URL = os.environ.get("ISC_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("ISC_TEST_REDIS_URL")
 DEFAULT_PASSWORD = "correct horse battery staple"
+# Files the app writes during the run (partner stand-in store, uploads): never instance/.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="isc-tests-"))
 _PASSWORD_HASH = None  # hashing costs ~40 ms: hash the default password once per run
 
 
@@ -41,6 +44,8 @@ def database_url(tmp_path_factory) -> str:
 
 def _base_config(database_url: str, redis_url: str | None) -> dict:
     return {
+        "UBBLE_STANDIN_STORE": str(_SCRATCH / "ubble-standin.sqlite3"),
+        "KBIS_UPLOAD_FOLDER": str(_SCRATCH / "kbis"),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "DATABASE_URL": database_url,
