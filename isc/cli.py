@@ -9,6 +9,7 @@ from isc.accounts import AccountError
 from isc.companies import find_company, get_or_create_company, guess_identifier_type, normalize_identifier
 from isc.demo import seed_demo
 from isc.extensions import db
+from isc.kbis.cli import kbis_group
 from isc.models import AgentRole, Civility, IdentifierType, Role
 from isc.validation import InvalidField
 
@@ -17,6 +18,7 @@ user_group = AppGroup("user", help="Company users' accounts.")
 outbox_group = AppGroup("outbox", help="The e-mail outbox.")
 isc_group.add_command(user_group)
 isc_group.add_command(outbox_group)
+isc_group.add_command(kbis_group)
 
 
 def init_app(app: Flask) -> None:
