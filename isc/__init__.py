@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_settings(app, test_config)
 
     from isc import (
+        admin,
         auth_sessions,
         cli,
         devtools,
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         identity,
         jobs,
         oidc,
+        webhooks,
     )
     from isc.portal import init_portal
 
@@ -56,8 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     health.init_app(app)
     init_portal(app)
     oidc.init_app(app)
+    admin.init_admin(app)
     devtools.init_app(app)
     identity.init_app(app)
+    webhooks.init_app(app)
     cli.init_app(app)
     return app
 
@@ -97,7 +101,9 @@ def load_settings(app: Flask, test_config: dict | None) -> None:
     config["SESSION_COOKIE_SECURE"] = secure
     # The __Host- prefix pins the cookie to this host, https and path "/".
     config["SESSION_COOKIE_NAME"] = "__Host-isc" if secure else "isc"
-    config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_LENGTH") or 16 * 1024 * 1024
+    # Requests may carry a Kbis a little over its limit, so that kbis_intake says why it is
+    # refused on the page; anything bigger gets the 413 page.
+    config["MAX_CONTENT_LENGTH"] = config.get("MAX_CONTENT_LENGTH") or config["KBIS_MAX_SIZE"] + 1024 * 1024
     config["WTF_CSRF_TIME_LIMIT"] = None  # bound to the session instead, which expires anyway
 
     if config["TRUSTED_PROXIES"]:

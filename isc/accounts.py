@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from isc import audit, emails
+from isc import audit, emails, grants
 from isc.auth_sessions import current_auth_session, open_session, revoke_sessions
 from isc.extensions import db
 from isc.models import (
@@ -45,7 +45,7 @@ LINK_UNUSABLE = (
 def find_by_login(login: str) -> User | None:
     """The user whose username or e-mail is `login` (case-insensitive)."""
     value = (login or "").strip().lower()
-    if not value:
+    if not value or not value.isprintable():  # no account has control characters (nor NUL)
         return None
     column = User.email if "@" in value else User.username
     return db.session.scalar(sa.select(User).where(column == value))
@@ -96,6 +96,7 @@ def change_password(user: User, current: str, new: str, confirmation: str) -> No
     check_new_password(user, new, confirmation)
     _set_password(user, new)
     revoke_sessions(user, "password_changed", keep=current_auth_session())
+    grants.revoke_user_grants(user, "password_changed", keep=current_auth_session())
     audit.record("password.changed", target=user)
     emails.send("password_changed", user.email, user=user)
 
@@ -148,12 +149,14 @@ def request_password_reset(login: str) -> None:
     if user is None or user.status != UserStatus.ACTIVE:
         audit.record("password.reset_requested_unknown", actor_label=(login or "")[:254])
         return
-    # A user who never set a password gets the first-password link again.
-    purpose = LinkPurpose.RESET if user.password_hash else LinkPurpose.SETUP
-    token = issue_password_link(user, purpose)
+    audit.record("password.reset_requested", actor_label=(login or "")[:254], target=user)
+    if user.password_hash is None:
+        # Never set a password: the first-password e-mail again, with its own validity.
+        send_setup_link(user)
+        return
+    token = issue_password_link(user, LinkPurpose.RESET)
     ttl_minutes = current_app.config["PASSWORD_RESET_LINK_TTL"] // 60
     emails.send("password_reset", user.email, user=user, url=password_link_url(token), ttl_minutes=ttl_minutes)
-    audit.record("password.reset_requested", actor_label=(login or "")[:254], target=user)
 
 
 def usable_link(token: str) -> PasswordLink | None:
@@ -184,6 +187,7 @@ def set_password_with_link(token: str, new: str, confirmation: str) -> User:
     first = user.password_hash is None
     _set_password(user, new)
     revoke_sessions(user, "password_reset")
+    grants.revoke_user_grants(user, "password_reset")
     audit.record("password.set" if first else "password.reset", actor=user, target=user)
     emails.send("password_changed", user.email, user=user)
     return user
@@ -194,6 +198,7 @@ def reset_password_by_support(user: User, password: str) -> None:
     check_new_password(user, password, password)
     _set_password(user, password)
     revoke_sessions(user, "password_reset")
+    grants.revoke_user_grants(user, "password_reset")
     audit.record("password.reset_by_support", target=user)
 
 

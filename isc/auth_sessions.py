@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
 from flask_login import login_user, logout_user
 
+from isc import grants
 from isc.extensions import client_ip, db, login_manager
 from isc.models import Agent, AuthSession, User, UserStatus
 from isc.models.types import utcnow
@@ -43,6 +44,7 @@ def hash_token(token: str) -> str:
 
 def open_session(principal: User | Agent) -> AuthSession:
     """Start a new session for `principal`, discarding whatever the browser had before."""
+    previous = current_auth_session()
     session.clear()
     token = secrets.token_urlsafe(32)
     auth = AuthSession(
@@ -53,6 +55,9 @@ def open_session(principal: User | Agent) -> AuthSession:
         user_agent=(request.user_agent.string or "")[:255],
     )
     db.session.add(auth)
+    if previous is not None:
+        db.session.flush()
+        grants.session_replaced(previous, auth)
     session.permanent = True
     session[SESSION_ID_KEY] = token
     login_user(principal)
@@ -65,6 +70,7 @@ def close_session(reason: str = "sign_out") -> None:
     if auth is not None and auth.ended_at is None:
         auth.ended_at = utcnow()
         auth.end_reason = reason
+        grants.session_ended(auth, reason)
     logout_user()
     session.clear()
 

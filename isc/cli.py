@@ -11,6 +11,7 @@ from isc.demo import seed_demo
 from isc.extensions import db
 from isc.kbis.cli import kbis_group
 from isc.models import AgentRole, Civility, IdentifierType, Role
+from isc.oidc.cli import keys_group, service_group
 from isc.validation import InvalidField
 
 isc_group = AppGroup("isc", help="Industriels Santé Connect: support and operations commands.")
@@ -19,6 +20,8 @@ outbox_group = AppGroup("outbox", help="The e-mail outbox.")
 isc_group.add_command(user_group)
 isc_group.add_command(outbox_group)
 isc_group.add_command(kbis_group)
+isc_group.add_command(service_group)
+isc_group.add_command(keys_group)
 
 
 def init_app(app: Flask) -> None:
@@ -124,3 +127,23 @@ def outbox_send_command() -> None:
         emails.schedule_delivery(message)
     db.session.commit()
     click.echo(f"{len(waiting)} message(s) handed to delivery.")
+
+
+@isc_group.command("maintenance")
+def maintenance_command() -> None:
+    """Run every periodic job once now: identity reconciliation, purges (for the system's cron
+    when there is no Redis; with Redis, `isc cron` schedules them)."""
+    from isc.maintenance import run_all
+
+    for name, count in run_all().items():
+        click.echo(f"{name}: {count}")
+
+
+@isc_group.command("cron")
+def cron_command() -> None:
+    """Enqueue the periodic jobs on their schedule, forever (one per deployment; needs Redis)."""
+    from isc.maintenance import run_cron_scheduler
+
+    if jobs.redis_connection() is None:
+        _fail("REDIS_URL is not set: run `flask isc maintenance` from the system's cron instead.")
+    run_cron_scheduler()

@@ -84,6 +84,11 @@ KBIS_READ_TIMEOUT = 30
 KBIS_MAX_AGE_DAYS = 92
 # Version of the consent text shown before the identity check (recorded with each consent).
 IDENTITY_CONSENT_VERSION = "1.0"
+# Seconds without news from the partner after which a verification is asked about again.
+IDENTITY_RECONCILE_AFTER = 30 * 60
+# Days after the ANS decision when the partner's evidence (document number, names, birth date,
+# expiry) is erased from ISC.
+IDENTITY_EVIDENCE_RETENTION_DAYS = 30
 
 # --- Jobs -------------------------------------------------------------------------------------
 # Name of the RQ queue ISC uses, and the longest a job may run (seconds).
@@ -144,3 +149,24 @@ OIDC_KEYS_SECRET = None
 # new attempt when it fails (with REDIS_URL; inline delivery tries once).
 OIDC_BACKCHANNEL_LOGOUT_TIMEOUT = 5
 OIDC_BACKCHANNEL_LOGOUT_RETRY_DELAYS = [10, 60, 300, 1800]
+
+# --- ANS review console -------------------------------------------------------------------------
+# Hours within which ANS decides on a mandataire's dossier (guide, étape 8.2); older dossiers
+# are shown as overdue in the review queue.
+REVIEW_TARGET_HOURS = 24
+# Seconds an agent holds a dossier once they take it (nobody else may decide meanwhile); taking
+# it again, or deciding, renews the hold.
+REVIEW_CLAIM_TTL = 30 * 60
+# Rows per page in the console's lists (review queue, audit log, back office).
+CONSOLE_PAGE_SIZE = 50
+# Name of the console shown in agents' authenticator apps next to their e-mail.
+CONSOLE_TOTP_ISSUER = "ISC - console ANS"
+# Seconds an agent has, after a correct password, to give their second factor.
+CONSOLE_SECOND_FACTOR_TTL = 5 * 60
+# Throttling of the console's sign-in (failed passwords, per IP and per e-mail address) and of
+# the second factor (failed codes, per agent).
+CONSOLE_SIGN_IN_LIMIT_PER_IP = "20 per 15 minutes"
+CONSOLE_SIGN_IN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+CONSOLE_SECOND_FACTOR_LIMIT = "5 per 5 minutes"
+# Number of single-use recovery codes given to an agent at TOTP enrolment.
+CONSOLE_RECOVERY_CODES = 10

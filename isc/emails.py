@@ -82,15 +82,16 @@ def deliver(message_id: int) -> None:
         return
     message.attempts += 1
     message.last_attempt_at = utcnow()
+    outgoing = Message(
+        subject=message.subject,
+        recipients=[message.recipient],
+        body=message.text_body,
+        html=message.html_body,
+    )
     try:
-        mail.send(
-            Message(
-                subject=message.subject,
-                recipients=[message.recipient],
-                body=message.text_body,
-                html=message.html_body,
-            )
-        )
+        if outgoing.has_bad_headers():  # header injection: no server will ever take it
+            raise BadHeaderError("a header contains a line break")
+        mail.send(outgoing)
     except (smtplib.SMTPException, OSError, BadHeaderError) as error:
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         exhausted = (

@@ -37,7 +37,11 @@ class PendingJob:
 
 def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
-    app.extensions["isc.redis"] = redis.Redis.from_url(url) if url else None
+    app.extensions["isc.redis"] = (
+        # A Redis host that drops packets must not hang requests or /healthz. (No read timeout:
+        # the RQ worker blocks on its queue for minutes by design.)
+        redis.Redis.from_url(url, socket_connect_timeout=3) if url else None
+    )
     if not url:
         app.logger.warning(
             "REDIS_URL is not set: background jobs run inline, inside the web process."
@@ -135,7 +139,9 @@ def _drop_jobs_after_rollback(session: sa.orm.Session) -> None:
     pending[:] = [item for item in pending if not _inside(item.savepoint, savepoint)]
 
 
-def _inside(transaction: sa.orm.SessionTransaction | None, savepoint: sa.orm.SessionTransaction) -> bool:
+def _inside(
+    transaction: sa.orm.SessionTransaction | None, savepoint: sa.orm.SessionTransaction
+) -> bool:
     while transaction is not None:
         if transaction is savepoint:
             return True

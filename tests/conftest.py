@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from isc import create_app
@@ -35,9 +36,11 @@ def database_url(tmp_path_factory) -> str:
     url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'isc-test.sqlite3'}"
     app = create_app(_base_config(url, redis_url=None))
     with app.app_context():
-        _db.drop_all()
-        with _db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        if _db.engine.dialect.name == "postgresql":
+            # Start from nothing, whatever an earlier run of other code left behind.
+            with _db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
         upgrade()
     return url
 
@@ -62,9 +65,22 @@ def app_config(database_url) -> dict:
     return _base_config(database_url, TEST_REDIS_URL)
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an application context of its own.
+
+    Without it, requests would reuse the test's context: its `g` (where Flask-Login caches the
+    user) and its database session, hiding what a real server would do.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.remove()

@@ -17,8 +17,13 @@ blueprint = Blueprint("auth", __name__)
 
 
 def _login_key(prefix: str):
+    """Throttling key of the account a form names: its username and its e-mail address share
+    one counter; a login naming no account is counted on its own."""
+
     def key() -> str:
-        return f"{prefix}:{request.form.get('login', '').strip().lower()[:254]}"
+        login = request.form.get("login", "").strip().lower()[:254]
+        user = accounts.find_by_login(login)
+        return f"{prefix}:user:{user.id}" if user else f"{prefix}:login:{login}"
 
     return key
 
@@ -28,8 +33,17 @@ def _failed(response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """`target` when it is a path of this site, else the dashboard (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """`target` when it is a path of this site, else the dashboard (no open redirect).
+
+    Control characters are refused: browsers drop tabs and newlines from URLs (so "/<tab>/evil"
+    would mean "//evil"), and a newline cannot go into the Location header.
+    """
+    if (
+        target
+        and target.isprintable()
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -42,7 +56,8 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                deduct_when=_failed, key_func=_login_key("account"), scope="sign-in-account")
 def sign_in():
-    if isinstance(current_user._get_current_object(), User):
+    # reauth=1: a service asked for a fresh sign-in (OpenID Connect prompt=login, max_age).
+    if isinstance(current_user._get_current_object(), User) and request.args.get("reauth") != "1":
         return redirect(url_for("home.dashboard"))
     form = SignInForm()
     status = 200

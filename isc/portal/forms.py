@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from isc.models import Role
 from isc.passwords import MAX_LENGTH
@@ -11,10 +11,20 @@ from isc.passwords import MAX_LENGTH
 _REQUIRED = "Ce champ est obligatoire."
 
 
+def _printable(form, field) -> None:
+    """Refuse control characters (PostgreSQL cannot even store NUL in text)."""
+    if field.data and not field.data.isprintable():
+        raise ValidationError("Ce champ contient des caractères non autorisés.")
+
+
 class SignInForm(FlaskForm):
     login = StringField(
         "Nom d'utilisateur ou adresse e-mail",
-        validators=[DataRequired(_REQUIRED), Length(max=254, message="254 caractères au plus.")],
+        validators=[
+            DataRequired(_REQUIRED),
+            Length(max=254, message="254 caractères au plus."),
+            _printable,
+        ],
     )
     password = PasswordField(
         "Mot de passe",
@@ -25,7 +35,11 @@ class SignInForm(FlaskForm):
 class ForgottenPasswordForm(FlaskForm):
     login = StringField(
         "Nom d'utilisateur ou adresse e-mail",
-        validators=[DataRequired(_REQUIRED), Length(max=254, message="254 caractères au plus.")],
+        validators=[
+            DataRequired(_REQUIRED),
+            Length(max=254, message="254 caractères au plus."),
+            _printable,
+        ],
     )
 
 

@@ -8,7 +8,9 @@ from isc.portal.forms import RoleForm
 
 blueprint = Blueprint("registration", __name__)
 
-_ROLES = ", ".join(Role)  # the URL converter answers 404 for any other role
+# The mandataire's journey has its own blueprint (isc/portal/mandataire.py); the URL converter
+# answers 404 for any other role.
+_ROLES = ", ".join(role for role in Role if role != Role.MANDATAIRE)
 
 
 @blueprint.before_request
@@ -27,6 +29,8 @@ def choose_role():
         form.role.data = request.args.get("role")
         return render_template("portal/registration/choose_role.html", form=form)
     if form.validate():
+        if form.role.data == Role.MANDATAIRE:
+            return redirect(url_for("mandataire.personal"), 303)
         return redirect(url_for("registration.for_role", role=form.role.data), 303)
     return render_template("portal/registration/choose_role.html", form=form), 422
 
