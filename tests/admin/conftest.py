@@ -1,13 +1,11 @@
 """Fixtures of the console tests: agents, signed-in console browsers, dossiers in review."""
 
-import contextvars
 import secrets
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from flask.testing import FlaskClient
 
 from isc.models import (
     Agent,
@@ -31,21 +29,6 @@ TINY_PDF = (
 )
 VALID_SIREN = "842915308"
 _HASH = None
-
-
-class IsolatedRequestsClient(FlaskClient):
-    """Each request in its own context, as on a server (see tests/portal/conftest.py)."""
-
-    def open(self, *args, **kwargs):
-        if self.preserve_context:
-            return super().open(*args, **kwargs)
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
-@pytest.fixture
-def app(app):
-    app.test_client_class = IsolatedRequestsClient
-    return app
 
 
 def location_path(response) -> str:
