@@ -17,6 +17,7 @@ from flask import Flask
 
 from isc import ConfigurationError
 from isc.identity.codes import STATUSES, ResponseCode, parse_response_codes
+from isc.identity.fields import day, text, timestamp
 
 log = logging.getLogger(__name__)
 
@@ -234,16 +235,16 @@ def parse_identity_verification(answer: dict) -> IdentityVerification:
     return IdentityVerification(
         id=str(answer.get("id")),
         status=status,
-        applicant_id=_text(answer.get("applicant_id")),
-        user_journey_id=_text(answer.get("user_journey_id")),
-        declared_name=_text(declared.get("name")) if isinstance(declared, dict) else None,
-        redirect_url=_text(answer.get("redirect_url")),
-        webhook_url=_text(answer.get("webhook_url")),
+        applicant_id=text(answer.get("applicant_id")),
+        user_journey_id=text(answer.get("user_journey_id")),
+        declared_name=text(declared.get("name")) if isinstance(declared, dict) else None,
+        redirect_url=text(answer.get("redirect_url")),
+        webhook_url=text(answer.get("webhook_url")),
         response_codes=parse_response_codes(answer.get("response_codes")),
         document=_document(documents[0]) if isinstance(documents, list) and documents else None,
-        face_image_url=_text(face.get("image_signed_url")) if isinstance(face, dict) else None,
-        created_on=_datetime(answer.get("created_on")),
-        modified_on=_datetime(answer.get("modified_on")),
+        face_image_url=text(face.get("image_signed_url")) if isinstance(face, dict) else None,
+        created_on=timestamp(answer.get("created_on")),
+        modified_on=timestamp(answer.get("modified_on")),
         raw=answer,
     )
 
@@ -252,43 +253,17 @@ def _document(value: object) -> Document | None:
     if not isinstance(value, dict):
         return None
     return Document(
-        document_type=_text(value.get("document_type")),
-        issuing_country=_text(value.get("document_issuing_country")),
-        number=_text(value.get("document_number")),
-        expiry_date=_date(value.get("document_expiry_date")),
-        first_names=_text(value.get("first_names")),
-        last_name=_text(value.get("last_name")),
-        full_name=_text(value.get("full_name")),
-        birth_date=_date(value.get("birth_date")),
-        front_image_url=_text(value.get("front_image_signed_url")),
-        back_image_url=_text(value.get("back_image_signed_url")),
+        document_type=text(value.get("document_type")),
+        issuing_country=text(value.get("document_issuing_country")),
+        number=text(value.get("document_number")),
+        expiry_date=day(value.get("document_expiry_date")),
+        first_names=text(value.get("first_names")),
+        last_name=text(value.get("last_name")),
+        full_name=text(value.get("full_name")),
+        birth_date=day(value.get("birth_date")),
+        front_image_url=text(value.get("front_image_signed_url")),
+        back_image_url=text(value.get("back_image_signed_url")),
     )
-
-
-def _text(value: object) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _date(value: object) -> date | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        log.warning("Ubble: unreadable date %r ignored", text)
-        return None
-
-
-def _datetime(value: object) -> datetime | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        log.warning("Ubble: unreadable timestamp %r ignored", text)
-        return None
 
 
 # --- Settings -----------------------------------------------------------------------------------

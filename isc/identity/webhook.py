@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from isc.identity.codes import EVENT_TYPES, STATUSES, ResponseCode, parse_response_codes
+from isc.identity.fields import text, timestamp
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,8 @@ def parse_event(body: bytes | str | dict) -> WebhookEvent:
     data = envelope.get("data", {})
     if not isinstance(data, dict):
         raise InvalidEvent("the envelope's data is not an object")
-    subject = _text(envelope.get("subject"))
-    idv_id = _text(data.get("identity_verification_id"))
+    subject = text(envelope.get("subject"))
+    idv_id = text(data.get("identity_verification_id"))
     if idv_id is None and subject and subject.startswith("idv_"):
         idv_id = subject
     event_type = envelope["type"]
@@ -64,13 +65,13 @@ def parse_event(body: bytes | str | dict) -> WebhookEvent:
         type=event_type,
         specversion=envelope["specversion"],
         subject=subject,
-        time=_time(envelope.get("time")),
+        time=timestamp(envelope.get("time")),
         identity_verification_id=idv_id,
-        status=_text(data.get("status")),
+        status=text(data.get("status")),
         response_codes=parse_response_codes(data.get("response_codes")),
-        applicant_id=_text(data.get("applicant_id")),
-        external_applicant_id=_text(data.get("external_applicant_id")),
-        user_journey_id=_text(data.get("user_journey_id")),
+        applicant_id=text(data.get("applicant_id")),
+        external_applicant_id=text(data.get("external_applicant_id")),
+        user_journey_id=text(data.get("user_journey_id")),
         data=data,
     )
 
@@ -85,18 +86,3 @@ def _json_object(body: bytes | str | dict) -> dict:
     if not isinstance(value, dict):
         raise InvalidEvent("the body is not a JSON object")
     return value
-
-
-def _text(value: object) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _time(value: object) -> datetime | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        log.warning("Ubble webhook: unreadable time %r ignored", text)
-        return None
