@@ -6,13 +6,14 @@ schedule for the workers. Without it, run `flask isc maintenance` from the syste
 
 from flask import current_app
 
-from isc import identity_checks, registration
+from isc import grants, identity_checks, registration
 
 # (job, seconds between two runs)
 PERIODIC_JOBS = [
     (identity_checks.reconcile, 10 * 60),
     (identity_checks.purge_evidence, 24 * 3600),
     (registration.purge_expired_drafts, 24 * 3600),
+    (grants.purge_expired, 24 * 3600),
 ]
 
 
