@@ -8,6 +8,7 @@ settings; `webhook_receiver` is a second tiny server that keeps the webhooks it 
 
 import re
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -70,16 +71,23 @@ class Received:
 
 
 class WebhookReceiver:
-    """A WSGI app that keeps every request it receives and answers `status`."""
+    """A WSGI app that keeps every request sent to its own path and answers `status`.
+
+    The path is unique to the test: the stand-in of an earlier test may still be retrying a
+    delivery to a port the system has since given to this receiver.
+    """
 
     def __init__(self):
         self.received: list[Received] = []
         self.status = 200
         self.url = ""
+        self.path = f"/webhooks/ubble/{uuid.uuid4().hex}"
         self._condition = threading.Condition()
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if request.path != self.path:
+            return Response(status=404)(environ, start_response)
         with self._condition:
             self.received.append(Received(dict(request.headers), request.get_data()))
             self._condition.notify_all()
@@ -109,7 +117,7 @@ class WebhookReceiver:
 def webhook_receiver() -> Iterator[WebhookReceiver]:
     receiver = WebhookReceiver()
     with serve(receiver) as url:
-        receiver.url = url + "/webhooks/ubble"
+        receiver.url = url + receiver.path
         yield receiver
 
 
