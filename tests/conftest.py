@@ -9,12 +9,16 @@ tables.
 import os
 import re
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from isc import create_app
 from isc.extensions import db as _db
@@ -255,3 +259,19 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
+
+
+@contextmanager
+def serve(wsgi_app, threaded: bool = True) -> Iterator[str]:
+    """Serve `wsgi_app` on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=threaded)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -4,12 +4,10 @@ The browser is started once per run; each test gets a fresh context (no cookies)
 server bound to the test's `app`, so the database and e-mails are those the test's fixtures see.
 """
 
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import chromium_path
+from tests.conftest import chromium_path, serve
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,15 +25,9 @@ def live_server(app) -> str:
 
     BASE_URL is pointed at the server, so that e-mailed links lead back to it.
     """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serve(app) as url:
+        app.config["BASE_URL"] = url
+        yield url
 
 
 @pytest.fixture(scope="session")

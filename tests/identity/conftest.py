@@ -10,34 +10,18 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from isc import create_app
 from isc.identity.client import UbbleClient, from_config
+from tests.conftest import serve
 
 DECLARED_NAME = "Pierre-François Durand"
-
-
-@contextmanager
-def serve(wsgi_app, threaded: bool = True) -> Iterator[str]:
-    """Serve `wsgi_app` on 127.0.0.1 (a free port) in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=threaded)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from isc.identity.checks import Outcome, review_checks
 from isc.identity.signature import HEADER, verify_webhook
 from isc.identity.webhook import parse_event
 from isc.identity.client import from_config
-from tests.identity.conftest import Browser, serve, value_of
+from tests.conftest import serve
+from tests.identity.conftest import Browser, value_of
 
 RETURN_URL = "http://isc.example/inscription/retour"
 

@@ -6,15 +6,11 @@ between tests exactly as the suite's `app` fixture resets its own: settings rest
 emptied, throttling counters and Redis flushed, cached signing keys forgotten. Signing keys are
 generated once per run (an RSA key takes ~100 ms) and stored again in each test's database."""
 
-import contextvars
 import copy
-import threading
 
 import flask
 import pytest
-from flask.testing import FlaskClient
 from joserfc.jwk import ECKey, RSAKey
-from werkzeug.serving import make_server
 
 from isc import create_app, oidc_keys, services
 from isc.auth_sessions import open_session
@@ -24,18 +20,13 @@ from isc.models import ClientAuthMethod
 from tests.conftest import (
     DEFAULT_PASSWORD,
     TEST_REDIS_URL,
+    IsolatedClient,
     _base_config,
     _empty_tables,
     csrf_token_of,
+    serve,
 )
 from tests.oidc.rp import RelyingParty
-
-
-class IsolatedRequestsClient(FlaskClient):
-    """Each request in its own context, as on a server (see tests/portal/conftest.py)."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def pytest_configure(config):
@@ -47,7 +38,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def _shared_app(database_url):
     app = create_app(_base_config(database_url, TEST_REDIS_URL))
-    app.test_client_class = IsolatedRequestsClient
+    app.test_client_class = IsolatedClient
     return app, copy.deepcopy(dict(app.config))
 
 
@@ -192,12 +183,6 @@ def rp(make_rp, service, signed_in, user):
 @pytest.fixture
 def live_isc(app):
     """ISC served on an ephemeral loopback port (its issuer and BASE_URL); returns its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, name="live-isc", daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serve(app) as url:
+        app.config["BASE_URL"] = url
+        yield url

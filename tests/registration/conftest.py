@@ -35,8 +35,7 @@ from isc.models.registration import (
     RegistrationStep,
 )
 from isc.models.types import utcnow
-from tests.conftest import csrf_token_of
-from tests.identity.conftest import serve
+from tests.conftest import csrf_token_of, serve
 from tests.kbis.pdf_factory import kbis_pdf
 
 PERSONAL = "/inscription/mandataire"
