@@ -99,11 +99,6 @@ def enqueue(func: Callable, *args, retries: tuple[int, ...] = (), timeout: int |
     )
 
 
-def enqueue_now(func: Callable, *args, retries: tuple[int, ...] = ()) -> None:
-    """Start `func(*args)` at once, outside any transaction (CLI, console actions)."""
-    _dispatch(current_app._get_current_object(), [PendingJob(func, args, tuple(retries))])
-
-
 def _dispatch(app: Flask, pending: list[PendingJob]) -> None:
     connection = app.extensions["isc.redis"]
     for item in pending:

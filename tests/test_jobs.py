@@ -7,12 +7,11 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
 from flask.globals import app_ctx
 
 from isc import audit
 from isc.extensions import db as _db
-from isc.jobs import enqueue, enqueue_now, job, queue
+from isc.jobs import enqueue, job, queue
 from isc.models import AuditEvent
 from tests.conftest import TEST_REDIS_URL
 
@@ -162,11 +161,6 @@ def test_a_failing_inline_job_is_logged_and_does_not_break_the_commit(inline_app
     )
 
 
-def test_enqueue_now_runs_at_once_without_a_commit(inline_app, app, db):
-    enqueue_now(record_run, "now")
-    assert labels_ran(db) == ["now"]
-
-
 # --- RQ mode (REDIS_URL set) ------------------------------------------------------------------
 
 
@@ -211,8 +205,3 @@ def test_with_redis_a_failing_job_is_scheduled_for_its_retry(app, db, outbox):
     assert [run["label"] for run in RUNS] == ["x"]
 
 
-@needs_redis
-def test_with_redis_enqueue_now_queues_at_once(app, db):
-    enqueue_now(record_run, "now")
-    assert queue().count == 1
-    assert current_app.extensions["isc.redis"] is not None
