@@ -28,7 +28,7 @@ from isc.models.registration import (
     RegistrationStep,
 )
 from isc.models.types import utcnow
-from isc.registration import RegistrationError, _require
+from isc.registration import RegistrationError, require_status
 
 
 def upload_folder() -> Path:
@@ -39,7 +39,7 @@ def upload_folder() -> Path:
 
 def store_kbis(registration: Registration, data: bytes, original_name: str) -> KbisDocument:
     """Check and store an uploaded Kbis, replacing the previous one, and start reading it."""
-    _require(registration, RegistrationStatus.DRAFT)
+    require_status(registration, RegistrationStatus.DRAFT)
     config = current_app.config
     try:
         pages = validate_pdf(data, max_size=config["KBIS_MAX_SIZE"], max_pages=config["KBIS_MAX_PAGES"])

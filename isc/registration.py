@@ -118,7 +118,7 @@ def save_personal_details(
 ) -> Registration:
     """Create the draft (or update it) from étape 2; the journey moves on to the company step."""
     if registration is not None:
-        _require(registration, RegistrationStatus.DRAFT)
+        require_status(registration, RegistrationStatus.DRAFT)
     values = validate_personal_details(details, registration=registration)
     if registration is None:
         registration = Registration()
@@ -145,7 +145,7 @@ def save_personal_details(
 
 def move_to_identity_step(registration: Registration) -> None:
     """Leave étape 3 once the Kbis passed every check."""
-    _require(registration, RegistrationStatus.DRAFT)
+    require_status(registration, RegistrationStatus.DRAFT)
     if registration.kbis is None or not registration.kbis.passed:
         raise RegistrationError("Déposez et faites vérifier un Kbis valide avant de continuer.")
     registration.step = RegistrationStep.IDENTITY
@@ -153,7 +153,7 @@ def move_to_identity_step(registration: Registration) -> None:
 
 def record_consent(registration: Registration, version: str) -> None:
     """The applicant accepted that the partner films their ID document and face."""
-    _require(registration, RegistrationStatus.DRAFT, RegistrationStatus.IDENTITY_CHECK)
+    require_status(registration, RegistrationStatus.DRAFT, RegistrationStatus.IDENTITY_CHECK)
     registration.consent_version = version
     registration.consent_at = utcnow()
     audit.record("registration.consent_given", target=registration, version=version)
@@ -173,7 +173,7 @@ def _hash(token: str) -> str:
 
 def send_resume_link(registration: Registration) -> None:
     """E-mail a single-use link that brings the applicant back to where they stopped."""
-    _require(registration, RegistrationStatus.DRAFT, RegistrationStatus.IDENTITY_CHECK)
+    require_status(registration, RegistrationStatus.DRAFT, RegistrationStatus.IDENTITY_CHECK)
     if not registration.email:
         raise RegistrationError("Renseignez d'abord votre adresse e-mail.")
     token = secrets.token_urlsafe(32)
@@ -216,7 +216,7 @@ def resume(token: str) -> Registration | None:
 # --- Transitions -----------------------------------------------------------------------------------
 
 
-def _require(registration: Registration, *allowed: RegistrationStatus) -> None:
+def require_status(registration: Registration, *allowed: RegistrationStatus) -> None:
     if registration.status not in allowed:
         raise IllegalTransition(
             "Cette inscription ne peut plus être modifiée à cette étape "
@@ -225,7 +225,7 @@ def _require(registration: Registration, *allowed: RegistrationStatus) -> None:
 
 
 def send_to_identity_check(registration: Registration) -> None:
-    _require(registration, RegistrationStatus.DRAFT)
+    require_status(registration, RegistrationStatus.DRAFT)
     if registration.consent_at is None:
         raise RegistrationError("Acceptez la collecte des données pour continuer.", field="consent")
     if registration.kbis is None or not registration.kbis.passed:
@@ -236,7 +236,7 @@ def send_to_identity_check(registration: Registration) -> None:
 
 def submit_for_review(registration: Registration) -> None:
     """The partner finished its checks: the dossier waits for an ANS agent."""
-    _require(registration, RegistrationStatus.IDENTITY_CHECK)
+    require_status(registration, RegistrationStatus.IDENTITY_CHECK)
     registration.status = RegistrationStatus.IN_REVIEW
     registration.submitted_at = utcnow()
     registration.resume_token_hash = None
@@ -257,7 +257,7 @@ def refuse(registration: Registration) -> None:
 def _decide(registration: Registration, status: RegistrationStatus) -> None:
     # A conditional UPDATE, not only the check in Python: of two concurrent decisions, the
     # database lets exactly one move the row out of in_review.
-    _require(registration, RegistrationStatus.IN_REVIEW)
+    require_status(registration, RegistrationStatus.IN_REVIEW)
     moved = db.session.execute(
         sa.update(Registration)
         .where(Registration.id == registration.id, Registration.status == RegistrationStatus.IN_REVIEW)
@@ -270,7 +270,7 @@ def _decide(registration: Registration, status: RegistrationStatus) -> None:
 
 def expire(registration: Registration) -> None:
     """An abandoned draft: its personal data and Kbis are erased, the row stays for the audit."""
-    _require(registration, RegistrationStatus.DRAFT)
+    require_status(registration, RegistrationStatus.DRAFT)
     from isc.kbis_intake import delete_kbis
 
     if registration.kbis is not None:
