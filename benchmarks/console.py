@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import pyotp
 import sqlalchemy as sa
 
-from isc import create_app
+from isc import agent_auth, create_app
 from isc.extensions import db
 from isc.models import (
     Agent,
@@ -123,8 +123,9 @@ def seed(registrations: int, audit_events: int) -> None:
 def create_agent() -> tuple[str, str]:
     secret = pyotp.random_base32(32)
     agent = Agent(email=AGENT_EMAIL, full_name="Agent Banc d'essai", role=AgentRole.ADMINISTRATOR,
-                  password_hash=hash_password(PASSWORD), totp_secret=secret)
+                  password_hash=hash_password(PASSWORD))
     db.session.add(agent)
+    agent_auth.store_totp_secret(agent, secret)
     db.session.commit()
     return agent.email, secret
 

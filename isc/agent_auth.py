@@ -4,9 +4,14 @@ The second factor is a TOTP code (RFC 6238, 30-second steps, 6 digits) from an a
 app enrolled with a QR code, or one of the single-use recovery codes given at enrolment. A TOTP
 code is accepted once only (the last step used is kept). The console (isc/admin/auth.py) keeps
 an agent "half signed in" between the two factors; a session opens only after both.
+
+The TOTP secret is stored encrypted (isc/secret_box.py, sealed for the agent's row), so that a
+copy of the database cannot generate codes. If it can no longer be decrypted (SECRET_KEY
+changed), the agent signs in with a recovery code and an administrator resets the factor.
 """
 
 import hashlib
+import logging
 import secrets
 
 import pyotp
@@ -14,7 +19,7 @@ import segno
 import sqlalchemy as sa
 from flask import current_app
 
-from isc import audit
+from isc import audit, secret_box
 from isc.auth_sessions import revoke_sessions
 from isc.extensions import db
 from isc.models import Agent, AgentRecoveryCode, AgentTotpState
@@ -24,13 +29,25 @@ from isc.validation import InvalidField, normalize_email
 
 SIGN_IN_FAILED = "Adresse e-mail ou mot de passe incorrect."
 CODE_REFUSED = "Code incorrect ou déjà utilisé : saisissez le code affiché par votre application."
+TOTP_UNREADABLE = (
+    "Votre application d'authentification ne peut plus être vérifiée (la clé de chiffrement du "
+    "serveur a changé) : connectez-vous avec un code de secours, ou demandez à un "
+    "administrateur de réinitialiser votre double authentification."
+)
 # Recovery codes: 24 base32 characters (120 random bits), shown in groups of four.
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _RECOVERY_LENGTH = 24
 
 
+log = logging.getLogger(__name__)
+
+
 class AgentAuthError(Exception):
     """A console sign-in step was refused; the message is French and safe to show."""
+
+
+class TotpSecretUnreadable(Exception):
+    """The stored TOTP secret cannot be decrypted: the secret it was encrypted with changed."""
 
 
 def find_agent(email: str) -> Agent | None:
@@ -61,6 +78,28 @@ def new_totp_secret() -> str:
     return pyotp.random_base32(32)
 
 
+def store_totp_secret(agent: Agent, secret: str) -> None:
+    """Keep `secret` as the agent's TOTP secret, encrypted for this agent only."""
+    if agent.id is None:
+        db.session.flush()
+    agent.totp_secret_encrypted = secret_box.encrypt(secret, _totp_purpose(agent))
+
+
+def totp_secret(agent: Agent) -> str | None:
+    """The agent's TOTP secret in clear (None before enrolment); `TotpSecretUnreadable` when
+    it cannot be decrypted."""
+    if agent.totp_secret_encrypted is None:
+        return None
+    try:
+        return secret_box.decrypt(agent.totp_secret_encrypted, _totp_purpose(agent))
+    except secret_box.Undecryptable as error:
+        raise TotpSecretUnreadable(f"TOTP secret of agent {agent.id} unreadable") from error
+
+
+def _totp_purpose(agent: Agent) -> str:
+    return f"agent-totp:{agent.id}"
+
+
 def provisioning_uri(agent: Agent, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(
         name=agent.email, issuer_name=current_app.config["CONSOLE_TOTP_ISSUER"]
@@ -75,13 +114,13 @@ def qr_code_data_uri(agent: Agent, secret: str) -> str:
 def enrol(agent: Agent, secret: str, code: str) -> list[str]:
     """Confirm the enrolment with a first code from the app; returns the new recovery codes
     (shown once, stored hashed). `AgentAuthError` when the code does not match."""
-    if agent.totp_secret:
+    if agent.totp_enrolled:
         raise AgentAuthError("La double authentification est déjà activée pour ce compte.")
     step = _matching_step(secret, code)
     if step is None:
         audit.record("agent.totp_enrolment_failure", actor=agent, target=agent)
         raise AgentAuthError(CODE_REFUSED)
-    agent.totp_secret = secret
+    store_totp_secret(agent, secret)
     state = db.session.get(AgentTotpState, agent.id)
     if state is None:
         db.session.add(AgentTotpState(agent_id=agent.id, last_step=step))
@@ -95,7 +134,7 @@ def enrol(agent: Agent, secret: str, code: str) -> list[str]:
 def reset_second_factor(agent: Agent, *, by: Agent) -> None:
     """An administrator removes an agent's TOTP and recovery codes (lost phone): the agent
     enrols again at their next sign-in; their open sessions end."""
-    agent.totp_secret = None
+    agent.totp_secret_encrypted = None
     db.session.execute(sa.delete(AgentRecoveryCode).where(AgentRecoveryCode.agent_id == agent.id))
     db.session.execute(sa.delete(AgentTotpState).where(AgentTotpState.agent_id == agent.id))
     revoke_sessions(agent, "second_factor_reset")
@@ -112,10 +151,16 @@ def verify_second_factor(agent: Agent, code: str) -> str:
     recovery code once (a conditional UPDATE on its `used_at`), even under concurrent requests.
     """
     value = "".join((code or "").split()).replace("-", "").upper()
-    if not agent.totp_secret:
+    if not agent.totp_enrolled:
         raise AgentAuthError("La double authentification n'est pas activée pour ce compte.")
     if value.isdigit() and len(value) == 6:
-        step = _matching_step(agent.totp_secret, value)
+        try:
+            secret = totp_secret(agent)
+        except TotpSecretUnreadable:
+            log.error("The TOTP secret of agent %s cannot be decrypted: SECRET_KEY changed?", agent.id)
+            audit.record("agent.totp_secret_unreadable", actor=agent, target=agent)
+            raise AgentAuthError(TOTP_UNREADABLE) from None
+        step = _matching_step(secret, value)
         if step is not None:
             if db.session.get(AgentTotpState, agent.id) is None:
                 db.session.add(AgentTotpState(agent_id=agent.id, last_step=0))

@@ -10,7 +10,9 @@ environment variables are read as JSON when they parse as JSON (`ISC_DEV_TOOLS=f
 # the development tools and the identity partner's local stand-in.
 ENVIRONMENT = "development"
 
-# Signs session cookies and CSRF tokens. Left empty, development generates one into
+# Signs session cookies and CSRF tokens, and encrypts the agents' TOTP secrets in the database
+# (changing it makes them unreadable: agents then sign in with a recovery code and an
+# administrator resets their second factor). Left empty, development generates one into
 # instance/secret_key on first start; production refuses to start.
 SECRET_KEY = None
 

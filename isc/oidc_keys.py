@@ -1,8 +1,8 @@
 """The keys ISC signs its ID tokens and logout tokens with (RS256 and ES256).
 
 Keys live in the database, so that every app server signs with the same keys; the private
-halves are encrypted (AES-256-GCM) with a key derived from OIDC_KEYS_SECRET, or SECRET_KEY when
-that is empty: a copy of the database alone cannot sign. `rotate_keys` (`flask isc keys rotate`)
+halves are encrypted (isc/secret_box.py, sealed for their kid) with a key derived from
+OIDC_KEYS_SECRET, or SECRET_KEY when that is empty: a copy of the database alone cannot sign. `rotate_keys` (`flask isc keys rotate`)
 adds new keys and retires the old ones, which stay published in the JWKS until the tokens they
 signed have expired. Keys are created on first need, so that a fresh installation just works.
 
@@ -20,13 +20,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from joserfc.jwk import ECKey, KeySet, RSAKey
 
-from isc import audit
+from isc import audit, secret_box
 from isc.extensions import db
 from isc.models import SigningKey
 from isc.models.types import utcnow
@@ -185,28 +186,38 @@ def _import_private(row: SigningKey):
     return key
 
 
-def _aead() -> AESGCM:
-    secret = current_app.config.get("OIDC_KEYS_SECRET") or current_app.config["SECRET_KEY"]
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                   info=b"isc oidc signing keys").derive(secret.encode())
-    return AESGCM(derived)
+def _secret() -> str | None:
+    return current_app.config.get("OIDC_KEYS_SECRET") or None  # None: SECRET_KEY
+
+
+def _purpose(kid: str) -> str:
+    return f"oidc-signing-key:{kid}"
 
 
 def _encrypt(plaintext: str, kid: str) -> str:
-    nonce = secrets.token_bytes(12)
-    sealed = _aead().encrypt(nonce, plaintext.encode(), kid.encode())
-    return base64.b64encode(nonce + sealed).decode()
+    return secret_box.encrypt(plaintext, _purpose(kid), secret=_secret())
 
 
 def _decrypt(stored: str, kid: str) -> str:
-    raw = base64.b64decode(stored)
     try:
-        return _aead().decrypt(raw[:12], raw[12:], kid.encode()).decode()
-    except Exception as error:
+        if secret_box.is_sealed(stored):
+            return secret_box.decrypt(stored, _purpose(kid), secret=_secret())
+        return _decrypt_legacy(stored, kid)
+    except (secret_box.Undecryptable, InvalidTag, ValueError) as error:
         raise KeyUnreadable(
             f"Signing key {kid} cannot be decrypted: OIDC_KEYS_SECRET (or SECRET_KEY) changed. "
             "Run `flask isc keys rotate` to create new keys."
         ) from error
+
+
+def _decrypt_legacy(stored: str, kid: str) -> str:
+    """Keys stored before isc/secret_box.py: base64(nonce + AES-GCM), a key derived for the
+    signing keys only, the kid as associated data. They disappear as keys are rotated."""
+    secret = _secret() or current_app.config["SECRET_KEY"]
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"isc oidc signing keys").derive(secret.encode())
+    raw = base64.b64decode(stored)
+    return AESGCM(key).decrypt(raw[:12], raw[12:], kid.encode()).decode()
 
 
 def describe_keys() -> list[dict]:

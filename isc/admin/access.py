@@ -26,7 +26,7 @@ def console_agent() -> Agent | None:
     if (
         isinstance(principal, Agent)
         and principal.active
-        and principal.totp_secret
+        and principal.totp_enrolled
         and session.get(MFA_KEY) is True
     ):
         return principal

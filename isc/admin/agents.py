@@ -30,14 +30,16 @@ class AgentView(SecureModelView):
     write_roles = ADMIN_ROLES
     can_create = True
     form = AgentForm
-    column_list = ("email", "full_name", "role", "active", "totp_secret", "created_at", "last_login_at")
+    column_list = ("email", "full_name", "role", "active", "totp_secret_encrypted", "created_at",
+                   "last_login_at")
     column_details_list = ("email", "full_name", "role", "active", "created_at", "last_login_at")
     column_labels = {"email": "Adresse e-mail", "full_name": "Nom", "role": "Rôle", "active": "Actif",
-                     "totp_secret": "Double authentification", "created_at": "Créé le",
+                     "totp_secret_encrypted": "Double authentification", "created_at": "Créé le",
                      "last_login_at": "Dernière connexion"}
     # Never the secret itself: whether one is enrolled.
     column_formatters = {
-        "totp_secret": lambda view, context, model, name: "activée" if model.totp_secret else "à enrôler",
+        "totp_secret_encrypted": lambda view, context, model, name: (
+            "activée" if model.totp_enrolled else "à enrôler"),
         "role": lambda view, context, model, name: ROLE_LABELS.get(model.role.value, model.role.value),
     }
     column_searchable_list = ("email", "full_name")

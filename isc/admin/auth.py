@@ -92,7 +92,7 @@ def sign_in():
             session[PENDING_KEY] = {"agent_id": agent.id, "at": int(time.time())}
             session[NEXT_KEY] = _safe_next(nxt)
             db.session.commit()
-            step = "console_auth.second_factor" if agent.totp_secret else "console_auth.enrol"
+            step = "console_auth.second_factor" if agent.totp_enrolled else "console_auth.enrol"
             return redirect(url_for(step), 303)
     elif request.method == "POST":
         status = 422
@@ -106,7 +106,7 @@ def second_factor():
     agent = _pending_agent()
     if agent is None:
         return redirect(url_for("console_auth.sign_in"))
-    if not agent.totp_secret:
+    if not agent.totp_enrolled:
         return redirect(url_for("console_auth.enrol"))
     form = CodeForm()
     status = 200
@@ -132,7 +132,7 @@ def enrol():
     agent = _pending_agent()
     if agent is None:
         return redirect(url_for("console_auth.sign_in"))
-    if agent.totp_secret:
+    if agent.totp_enrolled:
         return redirect(url_for("console_auth.second_factor"))
     secret = session.get(ENROL_KEY)
     if not secret:

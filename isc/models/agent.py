@@ -25,11 +25,16 @@ class Agent(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[AgentRole] = mapped_column(enum_column(AgentRole))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    # Base32 TOTP secret, set once the agent has enrolled a second factor.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The base32 TOTP secret, set once the agent has enrolled a second factor; encrypted
+    # (isc/secret_box.py; read and written by isc/agent_auth.py only), never in clear.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def totp_enrolled(self) -> bool:
+        return self.totp_secret_encrypted is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 
+from isc import agent_auth
 from isc.models import (
     Agent,
     AgentRole,
@@ -46,9 +47,10 @@ def make_agent(db):
         _HASH = _HASH or hash_password(DEFAULT_PASSWORD)
         values.setdefault("email", f"agent{number}@ans.example.fr")
         values.setdefault("full_name", f"Agent Numéro{number}")
-        agent = Agent(role=AgentRole(role), password_hash=_HASH,
-                      totp_secret=pyotp.random_base32(32) if enrolled else None, **values)
+        agent = Agent(role=AgentRole(role), password_hash=_HASH, **values)
         db.session.add(agent)
+        if enrolled:
+            agent_auth.store_totp_secret(agent, pyotp.random_base32(32))
         db.session.commit()
         return agent
 
@@ -66,7 +68,7 @@ class TotpClock:
         offset = self.used.get(agent.id, 0)
         self.used[agent.id] = offset + 1
         assert offset <= 1, "more than two sign-ins of one agent in one test"
-        totp = pyotp.TOTP(agent.totp_secret)
+        totp = pyotp.TOTP(agent_auth.totp_secret(agent))
         return totp.at(utcnow(), counter_offset=offset)
 
 

@@ -5,6 +5,7 @@ import re
 import pyotp
 import sqlalchemy as sa
 
+from isc import agent_auth
 from isc.models import AgentRecoveryCode, AuditEvent
 from tests.admin.conftest import location_path
 from tests.conftest import DEFAULT_PASSWORD, csrf_token_of
@@ -44,7 +45,10 @@ def test_agent_without_totp_is_sent_to_enrolment_before_anything_else(client, db
     assert len(codes) == 10
 
     db.session.expire_all()
-    assert agent.totp_secret == secret
+    assert agent_auth.totp_secret(agent) == secret
+    stored_secret = db.session.scalar(sa.text("SELECT totp_secret_encrypted FROM agent WHERE id = :id"),
+                                      {"id": agent.id})
+    assert secret not in stored_secret  # encrypted at rest
     stored = db.session.scalars(sa.select(AgentRecoveryCode.code_hash).where(AgentRecoveryCode.agent_id == agent.id)).all()
     assert len(stored) == 10 and not any(code.replace("-", "") in stored for code in codes)  # hashed
     assert client.get("/admin/").status_code == 200
@@ -54,7 +58,7 @@ def test_agent_without_totp_is_sent_to_enrolment_before_anything_else(client, db
 def test_second_factor_is_required_and_a_code_is_accepted_once(app, db, make_agent):
     agent = make_agent("reviewer")
     first, second = app.test_client(), app.test_client()
-    code = pyotp.TOTP(agent.totp_secret).now()
+    code = pyotp.TOTP(agent_auth.totp_secret(agent)).now()
 
     assert location_path(_password_step(first, agent)) == "/admin/connexion/code"
     assert first.get("/admin/").status_code == 302  # password alone opens nothing
@@ -68,8 +72,6 @@ def test_second_factor_is_required_and_a_code_is_accepted_once(app, db, make_age
 
 
 def test_a_recovery_code_signs_in_once(app, db, make_agent):
-    from isc import agent_auth
-
     agent = make_agent("auditor")
     codes = agent_auth.regenerate_recovery_codes(agent)
     db.session.commit()
@@ -121,6 +123,6 @@ def test_an_administrator_resets_a_lost_second_factor(console_sign_in, make_agen
                          {"action": "reset_totp", "rowid": str(other.id), "url": "/admin/agents/"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert other.totp_secret is None
+    assert other.totp_secret_encrypted is None
     assert other_client.get("/admin/").status_code == 302  # their session ended
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "agent.totp_reset")).actor_id == admin.id

@@ -62,7 +62,7 @@ def test_an_administrator_creates_an_agent(db, console_sign_in, make_agent):
         "role": "auditor", "password": "une phrase de passe robuste"})
     assert response.status_code == 302
     agent = db.session.scalar(sa.select(Agent).where(Agent.email == "nouvel.agent@ans.example.fr"))
-    assert agent.role.value == "auditor" and agent.totp_secret is None
+    assert agent.role.value == "auditor" and not agent.totp_enrolled
 
 
 def test_the_audit_log_filters_by_action_and_actor(db, console_sign_in, make_agent):

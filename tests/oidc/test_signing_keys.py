@@ -3,12 +3,16 @@ the old key published until the tokens it signed have expired."""
 
 import base64
 import json
+import secrets
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from isc import oidc_keys
+from isc import oidc_keys, secret_box
 from isc.models import SigningKey
 from isc.models.types import utcnow
 
@@ -23,9 +27,36 @@ def _published(client) -> set[str]:
 
 def test_private_keys_are_stored_encrypted(db, signing_keys):
     for row in db.session.scalars(sa.select(SigningKey)):
-        stored = base64.b64decode(row.private_key_encrypted)
+        assert secret_box.is_sealed(row.private_key_encrypted)
+        stored = base64.urlsafe_b64decode(row.private_key_encrypted.removeprefix(secret_box.PREFIX))
         assert b'"d"' not in stored and b"PRIVATE" not in stored
         assert "d" not in row.public_jwk
+
+
+def _legacy_encrypt(plaintext: str, kid: str, secret: str) -> str:
+    """How keys were encrypted before isc/secret_box.py."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"isc oidc signing keys").derive(secret.encode())
+    nonce = secrets.token_bytes(12)
+    return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plaintext.encode(), kid.encode())).decode()
+
+
+def test_keys_stored_before_the_secret_box_still_sign(app, db, signing_keys, rp):
+    for row in db.session.scalars(sa.select(SigningKey)):
+        plaintext = oidc_keys._decrypt(row.private_key_encrypted, row.kid)
+        row.private_key_encrypted = _legacy_encrypt(plaintext, row.kid, app.config["SECRET_KEY"])
+    db.session.commit()
+    oidc_keys.forget_cached_keys()
+    oidc_keys._IMPORTED.clear()
+
+    rp.id_token_claims(rp.sign_in_and_get_tokens()["id_token"])
+    assert oidc_keys.signing_key("ES256").as_dict(private=True)["d"]
+
+
+def test_a_signing_key_does_not_open_as_another_kind_of_secret(db, signing_keys):
+    row = db.session.scalars(sa.select(SigningKey)).first()
+    with pytest.raises(secret_box.Undecryptable):
+        secret_box.decrypt(row.private_key_encrypted, f"agent-totp:{row.id}")
 
 
 def test_keys_are_created_on_first_need(app, db, client):
