@@ -135,11 +135,15 @@ def password_link_url(token: str) -> str:
     return f"{current_app.config['BASE_URL']}/mot-de-passe/definir/{token}"
 
 
+def setup_link_hours() -> int:
+    """How long a first-password link stays valid, in hours, as e-mails say it."""
+    return current_app.config["PASSWORD_SETUP_LINK_TTL"] // 3600
+
+
 def send_setup_link(user: User) -> None:
     """E-mail the link to set the first password ("initialiser votre mot de passe")."""
     token = issue_password_link(user, LinkPurpose.SETUP)
-    ttl_hours = current_app.config["PASSWORD_SETUP_LINK_TTL"] // 3600
-    emails.send("password_setup", user.email, user=user, url=password_link_url(token), ttl_hours=ttl_hours)
+    emails.send("password_setup", user.email, user=user, url=password_link_url(token), ttl_hours=setup_link_hours())
     audit.record("password.setup_link_sent", target=user)
 
 
@@ -246,3 +250,31 @@ def create_user(
         _set_password(user, password)
     audit.record("user.created", target=user, role=role.value)
     return user
+
+
+# --- Deletion ------------------------------------------------------------------------------------
+
+
+def delete_account(user: User, reason: str) -> None:
+    """End the account for good: sessions and services' tokens revoked, links spent, personal
+    data erased. The row stays (role, company, dates) so the audit trail keeps its target."""
+    revoke_sessions(user, reason)
+    grants.revoke_user_grants(user, reason)
+    erase_personal_data(user)
+
+
+def erase_personal_data(user: User) -> None:
+    """Replace what identifies the person with neutral values; the account can never be used
+    again (no password, unusable links, status deleted)."""
+    db.session.execute(
+        sa.update(PasswordLink)
+        .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    user.status = UserStatus.DELETED
+    user.username = f"supprime-{user.public_id}"
+    user.email = f"supprime-{user.public_id}@invalid.invalid"
+    user.first_name, user.last_name = "", "Compte supprimé"
+    user.phone = user.direct_phone = ""
+    user.password_hash = None
+    db.session.flush()

@@ -72,6 +72,16 @@ SIGN_IN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 PASSWORD_RESET_LIMIT_PER_IP = "10 per hour"
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = "3 per hour"
 
+# --- Représentants and salariés: demandes -------------------------------------------------------
+# Seconds after which a demande (registration or modification) nobody decided is cancelled; a
+# pending applicant is then told and their data erased (the worker's daily schedule).
+DEMANDES_TTL = 30 * 24 * 3600
+# Pending registration demandes a company may accumulate before new ones are refused (spam).
+DEMANDES_MAX_PENDING_PER_COMPANY = 100
+# Throttling of the registration form ("Chercher" and "Envoyer ma demande d'inscription"), per IP.
+COMPANY_SEARCH_LIMIT_PER_IP = "30 per 10 minutes"
+DEMANDE_REGISTRATION_LIMIT_PER_IP = "10 per hour"
+
 # --- Mandataire registration ------------------------------------------------------------------
 # Seconds after its last change when an unfinished registration is erased (`isc registrations
 # purge`, or the worker's daily schedule), and validity of the "Reprendre plus tard" link.

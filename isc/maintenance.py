@@ -1,4 +1,5 @@
-"""Periodic work: reconciling identity checks, erasing abandoned drafts and old evidence.
+"""Periodic work: reconciling identity checks, erasing abandoned drafts, stale demandes and old
+evidence.
 
 With Redis, `flask isc cron` (one process per deployment) enqueues these jobs on their
 schedule for the workers. Without it, run `flask isc maintenance` from the system's cron.
@@ -6,13 +7,14 @@ schedule for the workers. Without it, run `flask isc maintenance` from the syste
 
 from flask import current_app
 
-from isc import grants, identity_checks, registration
+from isc import grants, identity_checks, membership, registration
 
 # (job, seconds between two runs)
 PERIODIC_JOBS = [
     (identity_checks.reconcile, 10 * 60),
     (identity_checks.purge_evidence, 24 * 3600),
     (registration.purge_expired_drafts, 24 * 3600),
+    (membership.expire_stale_demandes, 24 * 3600),
     (grants.purge_expired, 24 * 3600),
 ]
 

@@ -19,20 +19,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from isc import audit, emails
+from isc import audit, emails, personal_details
 from isc.extensions import db
 from isc.jobs import job
-from isc.models import Civility, User
 from isc.models.registration import Registration, RegistrationStatus, RegistrationStep
 from isc.models.types import utcnow
-from isc.validation import InvalidField, normalize_email, normalize_phone, normalize_username
 
 # Registrations that hold their username and e-mail: nobody else may take them meanwhile.
-ACTIVE_STATUSES = (
-    RegistrationStatus.DRAFT,
-    RegistrationStatus.IDENTITY_CHECK,
-    RegistrationStatus.IN_REVIEW,
-)
+ACTIVE_STATUSES = personal_details.REGISTRATIONS_HOLDING_NAMES
 
 
 class RegistrationError(Exception):
@@ -59,58 +53,21 @@ class PersonalDetails:
     phone: str
 
 
-def _clean_name(value: str, label: str) -> str:
-    name = " ".join((value or "").split())
-    if not name:
-        raise InvalidField(f"Le {label} est obligatoire.")
-    if len(name) > 100:
-        raise InvalidField(f"Le {label} ne peut pas dépasser 100 caractères.")
-    if any(char.isdigit() or char in "<>{}[]@#$%^*=+|\\/;:\"" for char in name):
-        raise InvalidField(f"Le {label} ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.")
-    return name
-
-
 def validate_personal_details(details: PersonalDetails, *, registration: Registration | None = None) -> dict:
     """Normalised personal details; `RegistrationError` naming the field when one is refused."""
-    values = {}
-    for field, clean in (
-        ("username", normalize_username),
-        ("first_name", lambda v: _clean_name(v, "prénom")),
-        ("last_name", lambda v: _clean_name(v, "nom")),
-        ("email", normalize_email),
-        ("phone", normalize_phone),
-    ):
-        try:
-            values[field] = clean(getattr(details, field))
-        except InvalidField as error:
-            raise RegistrationError(str(error), field=field) from None
+    raw = {field: getattr(details, field) for field in ("username", "civility", "first_name", "last_name", "email")}
+    raw["direct_phone"] = details.phone
     try:
-        values["civility"] = Civility(details.civility)
-    except ValueError:
-        raise RegistrationError("Sélectionnez votre civilité.", field="civility") from None
-    _check_available(values["username"], values["email"], registration)
-    return values
-
-
-def _check_available(username: str, email: str, registration: Registration | None) -> None:
-    users = db.session.execute(
-        sa.select(User.username, User.email).where(sa.or_(User.username == username, User.email == email))
-    ).all()
-    others = sa.select(Registration.username, Registration.email).where(
-        Registration.status.in_(ACTIVE_STATUSES),
-        sa.or_(Registration.username == username, Registration.email == email),
-    )
-    if registration is not None and registration.id is not None:
-        others = others.where(Registration.id != registration.id)
-    taken = users + db.session.execute(others).all()
-    if any(row.username == username for row in taken):
-        raise RegistrationError("Ce nom d'utilisateur est déjà utilisé : choisissez-en un autre.", field="username")
-    if any(row.email == email for row in taken):
-        raise RegistrationError(
-            "Un compte ou une inscription en cours utilise déjà cette adresse e-mail. "
-            "Si c'est le vôtre, connectez-vous ou reprenez votre inscription depuis l'e-mail reçu.",
-            field="email",
+        values = personal_details.clean(raw, tuple(raw))
+        personal_details.check_available(
+            values["username"], values["email"],
+            except_registration_id=registration.id if registration is not None else None,
         )
+    except personal_details.FieldError as error:
+        field = "phone" if error.field == "direct_phone" else error.field
+        raise RegistrationError(str(error), field=field) from None
+    values["phone"] = values.pop("direct_phone")
+    return values
 
 
 def save_personal_details(

@@ -6,6 +6,7 @@ from isc.models.audit import AuditEvent
 from isc.models.auth_session import AuthSession
 from isc.models.company import Company, CompanyStatus, IdentifierType
 from isc.models.company_change import ChangeStatus, CompanyChangeRequest
+from isc.models.demande import Demande, DemandeKind, DemandeStatus
 from isc.models.oidc import (
     AssertionJti,
     AuthorizationCode,
@@ -47,6 +48,9 @@ __all__ = [
     "CompanyChangeRequest",
     "CompanyStatus",
     "Consent",
+    "Demande",
+    "DemandeKind",
+    "DemandeStatus",
     "IdentifierType",
     "IdentityCheck",
     "KbisDocument",
