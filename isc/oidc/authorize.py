@@ -156,6 +156,9 @@ def _to_sign_in(reauthenticate: bool):
     ]
     params.append((FRESH_LOGIN_PARAMETER, _marks().dumps(time.time())))
     target = {"next": f"{url_for('oidc.authorize')}?{urlencode(params)}"}
+    hint = request.values.get("login_hint", "")
+    if hint and len(hint) <= 254 and hint.isprintable():
+        target["login"] = hint  # the sign-in form starts with it (OpenID Connect login_hint)
     if reauthenticate:
         target["reauth"] = "1"
     return redirect(url_for("auth.sign_in", **target), 303 if request.method == "POST" else 302)

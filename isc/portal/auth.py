@@ -61,6 +61,8 @@ def sign_in():
         return redirect(url_for("home.dashboard"))
     form = SignInForm()
     status = 200
+    if not form.is_submitted():
+        form.login.data = request.args.get("login", "")[:254]  # a service's login_hint
     if form.is_submitted():
         status = 422
         if form.validate():

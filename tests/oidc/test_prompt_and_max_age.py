@@ -210,3 +210,22 @@ def test_alg_none_id_token_hint_is_an_invalid_request(rp):
 
     unsigned = f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(claims)}."
     assert rp.authorize(prompt="none", id_token_hint=unsigned).result["error"] == "invalid_request"
+
+
+# login_hint ---------------------------------------------------------------------------------------
+
+
+def test_login_hint_prefills_the_sign_in_form(rp):
+    attempt = rp.authorize(prompt="login", login_hint="camille.martin")
+
+    page = rp.browser.get(rp.sign_in_location(attempt))
+
+    assert 'value="camille.martin"' in page.get_data(as_text=True)
+
+
+def test_a_hostile_login_hint_is_escaped_or_dropped(rp):
+    attempt = rp.authorize(prompt="login", login_hint='"><script>alert(1)</script>')
+    page = rp.browser.get(rp.sign_in_location(attempt)).get_data(as_text=True)
+
+    assert "<script>alert(1)</script>" not in page
+    assert page.count('name="login"') == 1
