@@ -17,6 +17,7 @@ from isc.admin.company_changes import CompanyChangeView
 from isc.admin.dossiers import DossierView
 from isc.admin.home import HomeView
 from isc.admin.jobs import JobsView
+from isc.admin.mandataire_modifications import MandataireModificationView
 from isc.admin.outbox import OutboxView
 from isc.admin.services import ServiceView
 from isc.admin.users import UserView
@@ -48,6 +49,8 @@ def init_admin(app: Flask) -> Admin:
         DossierView(name="Dossiers mandataires", endpoint="console_dossiers", url="/admin/dossiers"),
         CompanyChangeView(name="Demandes de modification", endpoint="console_modifications",
                           url="/admin/modifications"),
+        MandataireModificationView(name="Modifications de mandataires", endpoint="console_mandataires",
+                                   url="/admin/modifications-mandataires"),
         CompanyView(Company, database, name="Entreprises", endpoint="console_entreprises",
                     url="/admin/entreprises", category=BACK_OFFICE),
         UserView(User, database, name="Utilisateurs", endpoint="console_utilisateurs",
