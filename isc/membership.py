@@ -41,6 +41,7 @@ from isc.validation import InvalidField
 APPLICANT_FIELDS = ("username", "civility", "first_name", "last_name", "email", "direct_phone", "phone")
 JOINING_ROLES = (Role.REPRESENTANT, Role.SALARIE)
 TEXT_MAX = 2000
+_ID_MAX = 2**31 - 1  # demande ids are INTEGER: a guessed larger id is simply not found
 ALREADY_DECIDED = "Cette demande a déjà été traitée, peut-être par une autre personne de votre entreprise."
 
 
@@ -232,11 +233,23 @@ def counts_to_process(user: User) -> dict[DemandeKind, int]:
 
 
 def find_for(user: User, demande_id: int) -> Demande | None:
-    """The demande, if `user` may see and decide it (pending or not); None otherwise."""
+    """The demande, if `user` may see and decide it (pending or not); None otherwise.
+
+    A decided demande stays visible to those who decide such demandes, even once a refused
+    applicant is erased: the one who lost a race to decide it is shown what happened.
+    """
+    if not isinstance(demande_id, int) or not 0 < demande_id <= _ID_MAX:
+        return None
     demande = db.session.get(Demande, demande_id)
     if demande is None or demande.company_id != user.company_id:
         return None
-    return demande if may(user, Right.PROCESS_DEMANDES, demande.user) or _decided_by(demande, user) else None
+    applicant = demande.user
+    if demande.status == DemandeStatus.PENDING:
+        return demande if may(user, Right.PROCESS_DEMANDES, applicant) else None
+    if _decided_by(demande, user):
+        return demande
+    decides_role = applicant.role in roles_for(user, Right.PROCESS_DEMANDES)
+    return demande if decides_role and applicant.id != user.id else None
 
 
 def _decided_by(demande: Demande, user: User) -> bool:
@@ -294,6 +307,9 @@ def differences_at_decision(demande: Demande) -> list[tuple[str, str, str]]:
 
 
 def _check_decider(demande: Demande, actor: User | Agent) -> None:
+    if demande.status != DemandeStatus.PENDING:
+        # Said first: a refused applicant is erased, and "no right" would hide what happened.
+        raise MembershipError(ALREADY_DECIDED)
     if isinstance(actor, Agent):
         allowed = actor.role.value in ("reviewer", "administrator") and demande.user.role == Role.MANDATAIRE
     else:
