@@ -2,9 +2,10 @@
 
 Keys live in the database, so that every app server signs with the same keys; the private
 halves are encrypted (isc/secret_box.py, sealed for their kid) with a key derived from
-OIDC_KEYS_SECRET, or SECRET_KEY when that is empty: a copy of the database alone cannot sign. `rotate_keys` (`flask isc keys rotate`)
-adds new keys and retires the old ones, which stay published in the JWKS until the tokens they
-signed have expired. Keys are created on first need, so that a fresh installation just works.
+OIDC_KEYS_SECRET, or SECRET_KEY when that is empty: a copy of the database alone cannot sign.
+`rotate_keys` (`flask isc keys rotate`) adds new keys and retires the old ones, which stay
+published in the JWKS until the tokens they signed have expired. Keys are created on first
+need, so that a fresh installation just works.
 
 Each app keeps the decrypted keys in memory for a short while (`CACHE_SECONDS`): signing must
 not cost a database read and a decryption per token.

@@ -22,6 +22,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from isc import audit
+from isc.companies import find_company, guess_identifier_type, normalize_identifier
 from isc.extensions import db
 from isc.models import (
     ClientAuthMethod,
@@ -36,6 +37,7 @@ from isc.models import (
 )
 from isc.models.oidc import ALL_SCOPES
 from isc.models.types import utcnow
+from isc.validation import InvalidField
 
 ID_TOKEN_ALGORITHMS = ("RS256", "ES256")
 SECRET_METHODS = (ClientAuthMethod.CLIENT_SECRET_BASIC, ClientAuthMethod.CLIENT_SECRET_POST)
@@ -97,7 +99,7 @@ def create_service(
         id_token_signed_response_alg=id_token_signed_response_alg,
         first_party=first_party,
     )
-    set_access(service, companies=companies, roles=roles)
+    _set_access(service, companies, roles)
     secret = None
     if service.auth_method in SECRET_METHODS:
         secret = _new_secret(service)
@@ -151,9 +153,36 @@ def set_access(service: Service, *, companies: list[Company] | None = None,
                roles: list[Role] | None = None) -> None:
     """Say who may use the service: the listed companies only (None: every company), and
     the listed roles only (None or empty: every role)."""
+    _set_access(service, companies, roles)
+    audit.record("service.access_changed", target=service,
+                 companies=None if companies is None
+                 else [company.identifier_value for company in service.companies],
+                 roles=service.allowed_roles or None)
+
+
+def _set_access(service: Service, companies: list[Company] | None,
+                roles: list[Role] | None) -> None:
     service.all_companies = companies is None
     service.companies = list(companies or [])
     service.allowed_roles = sorted(Role(role).value for role in roles or [])
+
+
+def find_companies(identifiers: list[str]) -> list[Company]:
+    """The companies with these identifiers (SIREN, SIRET, EU VAT or foreign), to restrict a
+    service to; `ServiceError` on the first one that is invalid or unknown."""
+    companies = []
+    for identifier in identifiers:
+        kind = guess_identifier_type(identifier)
+        try:
+            company = find_company(kind, normalize_identifier(kind, identifier))
+        except InvalidField as error:
+            raise ServiceError(f"{identifier} : {error}", field="companies") from None
+        if company is None:
+            raise ServiceError(f"Aucune entreprise n'a l'identifiant {identifier}.",
+                               field="companies")
+        if company not in companies:
+            companies.append(company)
+    return companies
 
 
 def set_active(service: Service, active: bool) -> None:
