@@ -73,13 +73,13 @@ class PermissionDenied(Exception):
 
 def has_right(user: User, right: Right) -> bool:
     """Whether `user` holds `right` at all (for some collaborators)."""
-    return user.status == UserStatus.ACTIVE and bool(MATRIX[user.role].get(right))
+    return bool(roles_for(user, right))
 
 
 def roles_for(user: User, right: Right) -> frozenset[Role]:
     """The roles of the collaborators `user` may exercise `right` on."""
-    if user.status != UserStatus.ACTIVE:
-        return frozenset()
+    if not isinstance(user, User) or user.status != UserStatus.ACTIVE:
+        return frozenset()  # someone not signed in (templates ask too), an agent, or inactive
     return MATRIX[user.role].get(right, frozenset())
 
 
