@@ -1,4 +1,5 @@
-"""Registration: the choice of a role ("Inscrivez-vous"), then the journey of that role."""
+"""Registration: the choice of a role ("Inscrivez-vous"), then the journey of that role (the
+mandataire's in isc/portal/mandataire.py, the représentant's and salarié's in isc/portal/joining.py)."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,10 +8,6 @@ from isc.models import Role, User
 from isc.portal.forms import RoleForm
 
 blueprint = Blueprint("registration", __name__)
-
-# The mandataire's journey has its own blueprint (isc/portal/mandataire.py); the URL converter
-# answers 404 for any other role.
-_ROLES = ", ".join(role for role in Role if role != Role.MANDATAIRE)
 
 
 @blueprint.before_request
@@ -31,10 +28,6 @@ def choose_role():
     if form.validate():
         if form.role.data == Role.MANDATAIRE:
             return redirect(url_for("mandataire.personal"), 303)
-        return redirect(url_for("registration.for_role", role=form.role.data), 303)
+        return redirect(url_for("joining.company", role=form.role.data), 303)
     return render_template("portal/registration/choose_role.html", form=form), 422
 
-
-@blueprint.route(f"/inscription/<any({_ROLES}):role>")
-def for_role(role: str):
-    return render_template("portal/registration/for_role.html", role=Role(role))

@@ -51,12 +51,15 @@ def test_mandataire_page_lists_the_kbis_and_the_phone_with_a_camera(client, app)
 
 
 @pytest.mark.parametrize("role", ["representant", "salarie"])
-def test_representant_and_salarie_pages_require_a_registered_company(client, app, role):
+def test_representant_and_salarie_journeys_start_with_the_search_of_their_company(client, app, role):
     page = text(client.get(f"/inscription/{role}"))
 
-    assert "votre entreprise et son mandataire social doivent déjà être inscrits" in page
+    assert "Votre entreprise Étape 2 sur 4" in page
+    assert "votre entreprise et son mandataire social sont déjà inscrits sur le fournisseur d'identité" in page
     assert "SIREN" in page and "SIRET" in page
+    assert "Chercher" in page
     assert app.config["SUPPORT_EMAIL"] in page
+    assert "ouvre prochainement" not in page
 
 
 def test_role_page_links_back_to_the_choice_with_its_role_selected(client):
