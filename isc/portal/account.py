@@ -1,11 +1,183 @@
 """« Votre compte »: one's details, company and rights; the modification demande (« Edit »)
 and, for a mandataire, the request to change the company's information."""
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from isc import company_changes, membership, permissions
+from isc.company_changes import ChangeRequestError
+from isc.extensions import db
+from isc.membership import MembershipError
+from isc.models import ChangeStatus, Company, CompanyChangeRequest, Demande, DemandeKind, DemandeStatus, Role, User
+from isc.permissions import Right
+from isc.portal.access import user_required
+from isc.portal.account_forms import CompanyChangeForm, ModificationDemandeForm
+from isc.validation import format_phone
 
 blueprint = Blueprint("account", __name__, url_prefix="/compte")
 
 
+@blueprint.app_template_filter("phone_fr")
+def phone_fr(e164: str | None) -> str:
+    """"+33 1 23 45 67 89": a stored phone number as people read it."""
+    return format_phone(e164 or "")
+
+_DECIDERS = {Role.MANDATAIRE: "les mandataires", Role.REPRESENTANT: "les représentants"}
+
+
 @blueprint.route("")
+@user_required
 def index():
-    raise NotImplementedError  # built next
+    user = _user()
+    demande = _pending_modification(user)
+    company_change = _pending_company_change(user.company) if _may_request_company_change(user) else None
+    return render_template(
+        "portal/account/index.html",
+        user=user,
+        company=user.company,
+        rights=permissions.rights_table(user),
+        may_request_modification=membership.may_request_modification(user),
+        may_request_company_change=_may_request_company_change(user),
+        demande=demande,
+        demande_rows=_demande_rows(demande),
+        company_change=company_change,
+        company_change_rows=_company_change_rows(company_change),
+    )
+
+
+@blueprint.route("/modifier", methods=["GET", "POST"])
+@user_required
+def edit():
+    """« Edit »: ask for one's personal details to be changed; the company's deciders (ANS
+    for a mandataire) validate it."""
+    user = _user()
+    if not membership.may_request_modification(user):
+        abort(403)
+    pending = _pending_modification(user)
+    if pending is not None:
+        return _already_pending("portal/account/edit.html", demande=pending, demande_rows=_demande_rows(pending))
+    form = ModificationDemandeForm()
+    if request.method == "GET":
+        form.fill_from(user)
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                membership.request_modification(user, _typed_changes(form, user), form.comment.data)
+            except MembershipError as error:
+                db.session.rollback()
+                _show_error(form, error.field, str(error))
+            else:
+                db.session.commit()
+                flash("Votre demande de modification a été envoyée. Vous serez informé par e-mail "
+                      "de la décision.", "success")
+                return redirect(url_for("account.index"), 303)
+    return render_template("portal/account/edit.html", form=form, deciders=_who_decides(user)), status
+
+
+@blueprint.route("/entreprise/modifier", methods=["GET", "POST"])
+@user_required
+def edit_company():
+    """« Demander la modification des informations de l'entreprise » (mandataires): the
+    request goes to the ANS teams, who decide it in the console."""
+    user = _user()
+    if not _may_request_company_change(user):
+        abort(403)
+    company = user.company
+    pending = _pending_company_change(company)
+    if pending is not None:
+        return _already_pending("portal/account/edit_company.html", company=company, company_change=pending,
+                                company_change_rows=_company_change_rows(pending))
+    form = CompanyChangeForm()
+    if request.method == "GET":
+        form.name.data = company.name
+        form.head_office_address.data = company.head_office_address
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            values = {"name": form.name.data, "head_office_address": form.head_office_address.data}
+            try:
+                company_changes.request_company_change(user, values, form.comment.data)
+            except ChangeRequestError as error:
+                db.session.rollback()
+                _show_error(form, None, str(error))
+            else:
+                db.session.commit()
+                flash("Votre demande de modification des informations de l'entreprise a été envoyée "
+                      "aux équipes de l'ANS. Vous serez informé par e-mail de leur décision.", "success")
+                return redirect(url_for("account.index"), 303)
+    return render_template("portal/account/edit_company.html", form=form, company=company), status
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _may_request_company_change(user: User) -> bool:
+    return permissions.has_right(user, Right.REQUEST_COMPANY_CHANGE)
+
+
+def _pending_modification(user: User) -> Demande | None:
+    """The person's modification demande still waiting for a decision, if any."""
+    return db.session.scalar(
+        sa.select(Demande)
+        .where(Demande.user_id == user.id, Demande.kind == DemandeKind.MODIFICATION,
+               Demande.status == DemandeStatus.PENDING)
+        .order_by(Demande.id.desc())
+        .limit(1)
+    )
+
+
+def _pending_company_change(company: Company) -> CompanyChangeRequest | None:
+    """The company's change request still waiting for ANS, if any."""
+    return db.session.scalar(
+        sa.select(CompanyChangeRequest)
+        .where(CompanyChangeRequest.company_id == company.id, CompanyChangeRequest.status == ChangeStatus.PENDING)
+        .order_by(CompanyChangeRequest.id.desc())
+        .limit(1)
+    )
+
+
+def _demande_rows(demande: Demande | None) -> list[tuple[str, str, str]]:
+    return membership.differences_at_decision(demande) if demande is not None else []
+
+
+def _company_change_rows(change: CompanyChangeRequest | None) -> list[tuple[str, str, str]]:
+    if change is None:
+        return []
+    return [(label, before, requested) for label, before, _now, requested in company_changes.differences(change)]
+
+
+def _already_pending(template: str, **context):
+    """The request waiting for a decision, shown instead of a form for a second one; a form
+    sent meanwhile (another tab) is answered 409 with an explanation."""
+    status = 409 if request.method == "POST" else 200
+    return render_template(template, form=None, refused_again=status == 409, **context), status
+
+
+def _typed_changes(form: ModificationDemandeForm, user: User) -> dict[str, str]:
+    """The details as typed, but those left empty that are empty now (a mandataire has no
+    direct line until they give one): the service compares the rest with the current values."""
+    return {
+        name: value for name, value in form.values().items()
+        if value.strip() or (getattr(user, name) or "")
+    }
+
+
+def _show_error(form, field_name: str | None, message: str) -> None:
+    field = form._fields.get(field_name) if field_name else None
+    if field is not None:
+        field.errors.append(message)
+    else:
+        form.form_errors.append(message)
+
+
+def _who_decides(user: User) -> str:
+    """Who validates the person's demandes, as the page says it."""
+    roles = permissions.deciders_of(user.role)
+    if not roles:
+        return "les équipes de l'ANS"
+    return " et ".join(_DECIDERS[role] for role in Role if role in roles) + " de votre entreprise"
