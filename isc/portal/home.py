@@ -2,11 +2,17 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
+from isc import collaborators, membership
 from isc.models import User
+from isc.permissions import Right, has_right
 from isc.portal.access import user_required
+from isc.portal.demandes import KIND_SLUGS, pending_page
 
 blueprint = Blueprint("home", __name__)
+
+LATEST_DEMANDES = 2  # "les 2 dernières demandes", as the guide's dashboard shows them
 
 
 @blueprint.route("/")
@@ -19,4 +25,37 @@ def index():
 @blueprint.route("/tableau-de-bord")
 @user_required
 def dashboard():
-    return render_template("portal/dashboard.html", user=current_user, company=current_user.company)
+    """« Votre tableau de bord »: one's information and company, services, the collaborators
+    who signed in last and, for those who decide them, the latest demandes to process.
+
+    The number of queries does not grow with the company: each list is one query.
+    """
+    user = current_user._get_current_object()
+    recent = collaborators.last_signed_in(user) if collaborators.has_view_right(user) else []
+    demandes = None
+    if has_right(user, Right.PROCESS_DEMANDES):
+        demandes = {
+            "counts": membership.counts_to_process(user),
+            "latest": pending_page(user, limit=LATEST_DEMANDES),
+        }
+    return render_template(
+        "portal/dashboard.html", user=user, company=user.company, recent_collaborators=recent,
+        demandes=demandes, slugs=KIND_SLUGS, collaborator_url=collaborator_url,
+        add_collaborator_url=add_collaborator_url(),
+    )
+
+
+def collaborator_url(public_id: str) -> str:
+    """« Consulter »: the collaborator's page (its address is fixed: /collaborateurs/<id>)."""
+    try:
+        return url_for("collaborators.detail", public_id=public_id)
+    except BuildError:
+        return f"{url_for('collaborators.index')}/{public_id}"
+
+
+def add_collaborator_url() -> str:
+    """« Ajouter un collaborateur » (its address is fixed: /collaborateurs/ajouter)."""
+    try:
+        return url_for("collaborators.add")
+    except BuildError:
+        return f"{url_for('collaborators.index')}/ajouter"
