@@ -12,6 +12,7 @@ from isc.extensions import db
 from isc.kbis.cli import kbis_group
 from isc.models import AgentRole, Civility, IdentifierType, Role
 from isc.oidc.cli import keys_group, service_group
+from isc.registration import RegistrationError
 from isc.validation import InvalidField
 
 isc_group = AppGroup("isc", help="Industriels Santé Connect: support and operations commands.")
@@ -93,15 +94,21 @@ def create_user_command(username, email, password, role, company_identifier, com
 @isc_group.command("demo")
 @click.option("--password", help="Give every demo account this password instead of random ones.")
 def demo_command(password: str | None) -> None:
-    """Create or refresh the demo company, its three accounts and an ANS agent; print credentials."""
+    """Create or refresh the demo company, its three accounts and an ANS agent; print credentials.
+    Also put a mandataire's registration in review (once), for the console."""
     try:
-        credentials = seed_demo(password)
-    except (AccountError, InvalidField) as error:
+        demo = seed_demo(password)
+    except (AccountError, InvalidField, RegistrationError) as error:
         _fail(str(error))
     db.session.commit()
     click.echo("Demo accounts (new passwords at each run):")
-    for item in credentials:
+    for item in demo.credentials:
         click.echo(f"  {item.kind:<28} {item.login:<28} {item.password}")
+    dossier = demo.dossier
+    if dossier is not None:
+        base_url = current_app.config["BASE_URL"].rstrip("/")
+        click.echo(f"Mandataire dossier of {dossier.full_name} ({dossier.status.value}): "
+                   f"{base_url}/admin/dossiers/{dossier.id}")
 
 
 @isc_group.command("worker")

@@ -133,6 +133,13 @@ def read_kbis_document(document_id: int) -> None:
     document = db.session.get(KbisDocument, document_id)
     if document is None or document.status in (KbisStatus.READ, KbisStatus.UNREADABLE):
         return
+    read_document(document)
+    db.session.commit()
+
+
+def read_document(document: KbisDocument) -> None:
+    """Read `document` now, in a time-limited child process, and store the extract and the
+    checks (or why it is unreadable): the job's work, also done directly by the demo seed."""
     registration = document.registration
     config = current_app.config
     try:
@@ -141,7 +148,6 @@ def read_kbis_document(document_id: int) -> None:
         document.status = KbisStatus.UNREADABLE
         document.error = str(error)
         document.read_at = utcnow()
-        db.session.commit()
         return
     checks = check_extract(
         extract,
@@ -161,5 +167,3 @@ def read_kbis_document(document_id: int) -> None:
     if extract.siren:
         company = find_company(IdentifierType.SIREN, extract.siren)
         registration.existing_company_id = company.id if company else None
-    db.session.commit()
-
