@@ -26,15 +26,22 @@ IDENTIFIER_TYPE_LABELS = {
 }
 
 
+class TextField(StringField):
+    """A text field that takes only text: a file sent under its name counts as nothing typed."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value for value in valuelist if isinstance(value, str)][:1])
+
+
 def _printable(form, field) -> None:
     """Refuse control characters (PostgreSQL cannot even store NUL in text)."""
     if field.data and not field.data.isprintable():
         raise ValidationError("Ce champ contient des caractères non autorisés.")
 
 
-def _text(label: str, maximum: int, *, required: bool = True) -> StringField:
+def _text(label: str, maximum: int, *, required: bool = True) -> TextField:
     presence = DataRequired(_REQUIRED) if required else Optional()
-    return StringField(
+    return TextField(
         label,
         validators=[presence, Length(max=maximum, message=f"{maximum} caractères au plus."), _printable],
     )
@@ -46,14 +53,13 @@ class CompanySearchForm(FlaskForm):
     identifier_type = SelectField(
         "Type d'identifiant",
         choices=[SelectChoice(kind.value, label) for kind, label in IDENTIFIER_TYPE_LABELS.items()],
-        default=IdentifierType.SIREN.value,
         validate_choice=False,  # its English message: AnyOf says it in French
         validators=[
             DataRequired("Sélectionnez le type d'identifiant de votre entreprise."),
             AnyOf([kind.value for kind in IdentifierType], message="Sélectionnez l'un des types d'identifiant proposés."),
         ],
     )
-    identifier = StringField(
+    identifier = TextField(
         "Identifiant",
         validators=[
             DataRequired("Saisissez l'identifiant de votre entreprise."),
@@ -89,6 +95,8 @@ class ApplicantForm(FlaskForm):
 
     # Each detail by the service's own rule (its French message names the problem).
     def _cleaned(self, field) -> None:
+        if field.errors:  # too long or not printable: one message is enough
+            return
         try:
             personal_details.clean({field.name: field.data}, (field.name,))
         except personal_details.FieldError as error:
