@@ -311,7 +311,8 @@ def _check_decider(demande: Demande, actor: User | Agent) -> None:
         # Said first: a refused applicant is erased, and "no right" would hide what happened.
         raise MembershipError(ALREADY_DECIDED)
     if isinstance(actor, Agent):
-        allowed = actor.role.value in ("reviewer", "administrator") and demande.user.role == Role.MANDATAIRE
+        allowed = (actor.active and actor.role.value in ("reviewer", "administrator")
+                   and demande.user.role == Role.MANDATAIRE)
     else:
         allowed = may(actor, Right.PROCESS_DEMANDES, demande.user)
     if not allowed:
