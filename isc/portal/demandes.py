@@ -25,6 +25,10 @@ PAGE_SIZE = 20
 # The `type` of the list's address, for each kind of demande (the list's two tabs).
 KIND_SLUGS = {DemandeKind.REGISTRATION: "inscription", DemandeKind.MODIFICATION: "modification"}
 _KINDS_BY_SLUG = {slug: kind for kind, slug in KIND_SLUGS.items()}
+EMAIL_TAKEN_MEANWHILE = (
+    "L'adresse e-mail demandée est désormais utilisée par un autre compte : cette modification ne peut "
+    "pas être validée. Refusez-la en expliquant pourquoi à la personne."
+)
 
 
 def deciders_only(view):
@@ -110,6 +114,8 @@ def approve(demande_id: int):
     try:
         membership.approve(demande, current_user._get_current_object())
     except membership.MembershipError as error:
+        if error.field == "email":
+            error = membership.MembershipError(EMAIL_TAKEN_MEANWHILE)
         return _decision_failed(demande_id, error)
     db.session.commit()
     if demande.kind == DemandeKind.REGISTRATION:
