@@ -13,6 +13,7 @@ from isc.extensions import db
 from isc.models import (
     Civility,
     Company,
+    Demande,
     LinkPurpose,
     PasswordLink,
     Role,
@@ -219,12 +220,14 @@ def create_user(
     last_name: str,
     civility: Civility = Civility.MADAME,
     phone: str = "",
+    direct_phone: str = "",
     password: str | None = None,
 ) -> User:
     """Create an active user; raises `InvalidField` or `AccountError` on bad or taken values."""
     username = normalize_username(username)
     email = normalize_email(email)
     phone = normalize_phone(phone) if phone else ""
+    direct_phone = normalize_phone(direct_phone) if direct_phone else ""
     if not first_name.strip() or not last_name.strip():
         raise InvalidField("Le prénom et le nom sont obligatoires.")
     taken = db.session.scalar(
@@ -242,6 +245,7 @@ def create_user(
         last_name=last_name.strip(),
         civility=civility,
         phone=phone,
+        direct_phone=direct_phone,
     )
     db.session.add(user)
     db.session.flush()
@@ -270,6 +274,13 @@ def erase_personal_data(user: User) -> None:
         sa.update(PasswordLink)
         .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
         .values(used_at=utcnow())
+    )
+    # Their demandes keep what happened (kind, status, dates, decision) but not their details.
+    db.session.execute(
+        sa.update(Demande)
+        .where(Demande.user_id == user.id)
+        .values(requested={}, previous={}, comment="")
+        .execution_options(synchronize_session="fetch")
     )
     user.status = UserStatus.DELETED
     user.username = f"supprime-{user.public_id}"

@@ -15,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
-from isc import accounts, agents, identity_checks, kbis_intake
+from isc import accounts, agents, identity_checks, kbis_intake, membership
 from isc import registration as registrations
 from isc.companies import get_or_create_company
 from isc.demo_kbis import Director, SpecimenKbis, specimen_kbis_pdf
@@ -23,7 +23,7 @@ from isc.extensions import db
 from isc.identity import standin
 from isc.identity.client import parse_identity_verification
 from isc.identity.standin import answers, flow
-from isc.models import Agent, AgentRole, Civility, IdentifierType, Role, User
+from isc.models import Agent, AgentRole, AuditEvent, Civility, IdentifierType, Role, User
 from isc.models.registration import IdentityCheck, Registration
 from isc.portal.pages import CGU_VERSION
 
@@ -34,6 +34,11 @@ DEMO_PEOPLE = [
     (Role.SALARIE, "demo.salarie", Civility.MADAME, "Linda", "Moreau", "0123456791"),
 ]
 DEMO_AGENT_EMAIL = "agent.demo@ans.example.fr"
+# A salarié whose registration waits for the company's validation.
+PENDING_APPLICANT = dict(
+    username="demo.candidat", civility=Civility.MONSIEUR.value, first_name="Paul", last_name="Clérand",
+    email="demo.candidat@logipro.example.fr", direct_phone="0123456793", phone="",
+)
 # The mandataire whose dossier waits in review, and their company (not registered yet).
 DOSSIER_APPLICANT = registrations.PersonalDetails(
     username="demo.dossier", civility=Civility.MADAME.value, first_name="Camille", last_name="Bernard",
@@ -77,7 +82,7 @@ def seed_demo(password: str | None = None) -> Demo:
         if user is None:
             accounts.create_user(
                 company=company, role=role, username=username, email=f"{username}@logipro.example.fr",
-                first_name=first, last_name=last, civility=civility, phone=phone, password=secret,
+                first_name=first, last_name=last, civility=civility, direct_phone=phone, password=secret,
             )
         else:
             accounts.reset_password_by_support(user, secret)
@@ -90,7 +95,22 @@ def seed_demo(password: str | None = None) -> Demo:
     else:
         agents.set_agent_password(agent, secret)
     credentials.append(Credential("Agent ANS (console /admin)", DEMO_AGENT_EMAIL, secret))
+    seed_pending_demande(company)
     return Demo(credentials, seed_review_dossier())
+
+
+def seed_pending_demande(company) -> None:
+    """A salarié's registration demande waiting for the demo company's validation ("Vos
+    demandes à traiter"), made once: afterwards its username stays taken or erased."""
+    taken = db.session.scalar(sa.select(User.id).where(User.username == PENDING_APPLICANT["username"]))
+    if taken is None and not _demande_seeded(company):
+        membership.request_registration(company, Role.SALARIE, PENDING_APPLICANT, CGU_VERSION)
+
+
+def _demande_seeded(company) -> bool:
+    return db.session.scalar(sa.select(AuditEvent.id).where(
+        AuditEvent.action == "demande.registration_requested", AuditEvent.actor_label == PENDING_APPLICANT["username"],
+    ).limit(1)) is not None
 
 
 def seed_review_dossier() -> Registration | None:

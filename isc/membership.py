@@ -15,7 +15,7 @@ commits.
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from isc import accounts, audit, emails, personal_details
@@ -200,7 +200,9 @@ def deciders(company_id: int, role: Role) -> list[User]:
 
 
 def _notify_deciders(demande: Demande) -> None:
-    url = current_app.config["BASE_URL"] + url_for("demandes.detail", demande_id=demande.id)
+    # Built without a request: demandes are also made by commands (the demo data).
+    path = current_app.url_map.bind("").build("demandes.detail", {"demande_id": demande.id})
+    url = current_app.config["BASE_URL"] + path
     for decider in deciders(demande.company_id, demande.user.role):
         emails.send("demande_to_process", decider.email, decider=decider, demande=demande,
                     applicant=demande.user, url=url)

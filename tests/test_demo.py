@@ -104,3 +104,17 @@ def test_an_agent_opens_the_demo_dossier_and_its_kbis_in_the_console(app, db, co
     assert page.status_code == 200 and "SANTÉ INDUSTRIE CONSEIL" in page.get_data(as_text=True)
     assert "Prendre en charge" in page.get_data(as_text=True)
     assert kbis.status_code == 200 and kbis.data.startswith(b"%PDF-")
+
+
+def test_the_demo_company_has_one_salarie_registration_to_validate_seeded_once(app, db):
+    from isc.models import Demande, DemandeStatus, UserStatus
+
+    _run_demo(app)
+    _run_demo(app)
+
+    demandes = db.session.scalars(sa.select(Demande)).all()
+    assert len(demandes) == 1 and demandes[0].status == DemandeStatus.PENDING
+    applicant = demandes[0].user
+    assert (applicant.username, applicant.status, applicant.company.name) == ("demo.candidat", UserStatus.PENDING, "LOGIPRO")
+    representant = db.session.scalar(sa.select(User).where(User.username == "demo.representant"))
+    assert representant.direct_phone == "+33123456790"
