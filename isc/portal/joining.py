@@ -19,9 +19,12 @@ from isc.portal.pages import CGU_VERSION
 
 blueprint = Blueprint("joining", __name__, url_prefix="/inscription")
 
-_ROLE = "<any(representant, salarie):role>"  # any other role: 404 (the mandataire has its own journey)
-SESSION_KEY = "joining"  # {"role", "company_id", "identifier_type", "identifier"}: the company found
-SENT_KEY = "joining_sent"  # {"role", "demande_id"}: the demande sent, for the « Validation » page
+# Any other role: 404 (the mandataire has a journey of its own).
+_ROLE = "<any(representant, salarie):role>"
+# The company « Chercher » found: {"role", "company_id", "identifier_type", "identifier"}.
+SESSION_KEY = "joining"
+# The demande sent, for the « Validation » page: {"role", "demande_id"}.
+SENT_KEY = "joining_sent"
 SEARCH_FIRST = "Recherchez d'abord votre entreprise à partir de son identifiant."
 
 
@@ -73,7 +76,8 @@ def company(role: str):
     return redirect(url_for("joining.company", role=role.value), 303)
 
 
-def _company_page(role: Role, form: CompanySearchForm, found: Company | None, not_found: bool = False):
+def _company_page(role: Role, form: CompanySearchForm, found: Company | None,
+                  not_found: bool = False):
     return render_template(
         "portal/joining/company.html", role=role, form=form, company=found, not_found=not_found,
         identifier_label=IDENTIFIER_TYPE_LABELS.get(found.identifier_type) if found else None,
@@ -108,10 +112,11 @@ def personal(role: str):
                     form.form_errors.append(str(error))
             else:
                 db.session.commit()
-                session.pop(SESSION_KEY, None)  # back and send again: nothing to send it for
+                session.pop(SESSION_KEY, None)  # « back », then send again: search first
                 session[SENT_KEY] = {"role": role.value, "demande_id": demande.id}
                 return redirect(url_for("joining.sent", role=role.value), 303)
-    return render_template("portal/joining/personal.html", role=role, form=form, company=found), status
+    page = render_template("portal/joining/personal.html", role=role, form=form, company=found)
+    return page, status
 
 
 @blueprint.route(f"/{_ROLE}/validation")
@@ -122,8 +127,8 @@ def sent(role: str):
     if demande is None:
         flash(SEARCH_FIRST, "warning")
         return redirect(url_for("joining.company", role=role.value), 303)
-    return render_template("portal/joining/sent.html", role=role, demande=demande, company=demande.company,
-                           applicant=demande.user)
+    return render_template("portal/joining/sent.html", role=role, demande=demande,
+                           company=demande.company, applicant=demande.user)
 
 
 def _chosen_company(role: Role) -> Company | None:

@@ -43,7 +43,11 @@ def _text(label: str, maximum: int, *, required: bool = True) -> TextField:
     presence = DataRequired(_REQUIRED) if required else Optional()
     return TextField(
         label,
-        validators=[presence, Length(max=maximum, message=f"{maximum} caractères au plus."), _printable],
+        validators=[
+            presence,
+            Length(max=maximum, message=f"{maximum} caractères au plus."),
+            _printable,
+        ],
     )
 
 
@@ -56,7 +60,10 @@ class CompanySearchForm(FlaskForm):
         validate_choice=False,  # its English message: AnyOf says it in French
         validators=[
             DataRequired("Sélectionnez le type d'identifiant de votre entreprise."),
-            AnyOf([kind.value for kind in IdentifierType], message="Sélectionnez l'un des types d'identifiant proposés."),
+            AnyOf(
+                [kind.value for kind in IdentifierType],
+                message="Sélectionnez l'un des types d'identifiant proposés.",
+            ),
         ],
     )
     identifier = TextField(
@@ -75,7 +82,8 @@ class ApplicantForm(FlaskForm):
     username = _text("Nom d'utilisateur", 64)
     civility = SelectField(
         "Civilité",
-        choices=[SelectChoice("", "Sélectionnez une option")] + [SelectChoice(c.value, c.label) for c in Civility],
+        choices=[SelectChoice("", "Sélectionnez une option")]
+        + [SelectChoice(c.value, c.label) for c in Civility],
         validate_choice=False,
         validators=[DataRequired("Sélectionnez votre civilité.")],
     )
@@ -86,7 +94,12 @@ class ApplicantForm(FlaskForm):
     phone = _text("N° de téléphone", 32, required=False)
     accept_cgu = BooleanField(
         "En cochant cette case, vous acceptez les conditions générales d'utilisation du service",
-        validators=[DataRequired("Vous devez accepter les conditions générales d'utilisation pour envoyer votre demande.")],
+        validators=[
+            DataRequired(
+                "Vous devez accepter les conditions générales d'utilisation "
+                "pour envoyer votre demande."
+            )
+        ],
     )
 
     def values(self) -> dict:

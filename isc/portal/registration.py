@@ -1,5 +1,5 @@
-"""Registration: the choice of a role ("Inscrivez-vous"), then the journey of that role (the
-mandataire's in isc/portal/mandataire.py, the représentant's and salarié's in isc/portal/joining.py)."""
+"""Registration: the choice of a role ("Inscrivez-vous"), then the journey of that role: the
+mandataire's (portal/mandataire.py), the représentant's and salarié's (portal/joining.py)."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user

@@ -2,6 +2,8 @@
 registration: « Envoyer ma demande d'inscription » creates a pending account and its demande,
 e-mailed to the applicant and to those who decide it; every refusal is French and on its field."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
@@ -152,7 +154,7 @@ def test_validation_page_confirms_and_a_reload_sends_nothing(client, send, db, o
     assert len(demandes(db)) == 1
 
 
-def test_sending_the_form_again_after_the_end_sends_nothing(client, send, db, outbox, submit_as):
+def test_sending_the_form_again_after_the_end_sends_nothing(client, send, db, outbox):
     token = csrf_token_of(client.get("/inscription/salarie").get_data(as_text=True))
     send("salarie")
     sent = len(outbox.messages())
@@ -185,7 +187,7 @@ def test_skipping_the_search_leads_back_to_it(client, db, outbox, method, logipr
     assert demandes(db) == [] and outbox.messages() == []
 
 
-def test_company_suspended_after_the_search_must_be_searched_again(client, found, db, outbox, logipro):
+def test_company_suspended_after_the_search_must_be_searched_again(client, found, db, logipro):
     found("salarie")
     logipro.status = CompanyStatus.SUSPENDED
     db.session.commit()
@@ -252,8 +254,6 @@ def test_every_refused_field_is_shown_at_once_and_everything_typed_is_kept(send)
 def test_wrong_types_and_repeated_fields_are_refused_without_error(client, found):
     found("salarie")
     token = csrf_token_of(client.get("/inscription/salarie/informations").get_data(as_text=True))
-
-    import io
 
     as_files = client.post("/inscription/salarie/informations", content_type="multipart/form-data", data={
         **APPLICANT, "csrf_token": token, "first_name": (io.BytesIO(b"Jean"), "prenom.txt"),
