@@ -27,6 +27,10 @@ class NewCollaboratorForm(ContactDetailsForm):
 
     def __init__(self, roles: list[Role], *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The page asks the role and the username first: list the fields (and so the error
+        # summary) in that order, not in the order the classes declared them.
+        first = ("csrf_token", "role", "username")
+        self._fields = {**{name: self._fields[name] for name in first if name in self._fields}, **self._fields}
         self.allowed_roles = [role.value for role in roles]
         self.role.choices = [SelectChoice(role.value, role.label) for role in roles]
         if len(roles) == 1 and not self.role.data:
