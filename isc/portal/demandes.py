@@ -44,7 +44,9 @@ def deciders_only(view):
     return guarded
 
 
-def pending_page(user: User, kind: DemandeKind | None = None, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[Demande]:
+def pending_page(
+    user: User, kind: DemandeKind | None = None, *, offset: int = 0, limit: int = PAGE_SIZE,
+) -> list[Demande]:
     """The pending demandes `user` decides (of `kind`, or both), newest first, applicants
     loaded with them (one query, whatever the number of rows)."""
     query = membership.to_process(user).options(contains_eager(Demande.user))
@@ -87,10 +89,6 @@ def _page_number(value: str | None) -> int:
 @deciders_only
 def detail(demande_id: int):
     demande = _demande_or_404(demande_id)
-    return _render_detail(demande)
-
-
-def _render_detail(demande: Demande):
     pending = demande.status == DemandeStatus.PENDING
     if demande.kind == DemandeKind.MODIFICATION:
         rows = membership.differences(demande) if pending else membership.differences_at_decision(demande)
@@ -119,10 +117,11 @@ def approve(demande_id: int):
         return _decision_failed(demande_id, error)
     db.session.commit()
     if demande.kind == DemandeKind.REGISTRATION:
-        flash(f"Vous avez validé l'inscription de {name} : un e-mail l'invite à initialiser son mot de passe.", "success")
+        done = f"Vous avez validé l'inscription de {name} : un e-mail l'invite à initialiser son mot de passe."
     else:
-        flash(f"Vous avez validé la modification des informations de {name} : la personne en est informée par e-mail.",
-              "success")
+        done = (f"Vous avez validé la modification des informations de {name} : la personne en est "
+                "informée par e-mail.")
+    flash(done, "success")
     return redirect(url_for("demandes.index", type=KIND_SLUGS[demande.kind]), 303)
 
 

@@ -161,7 +161,9 @@ def waiting_on_a_lock(db) -> bool:
         )))
 
 
-def test_a_refusal_waiting_on_a_validation_in_progress_loses(app, db, postgresql, deciders, make_registration, outbox):
+def test_a_refusal_waiting_on_a_validation_in_progress_loses(
+    app, db, postgresql, deciders, make_registration, outbox,
+):
     demande = make_registration()
     outcome: dict[str, str] = {}
     moved, release = threading.Event(), threading.Event()

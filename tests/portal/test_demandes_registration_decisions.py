@@ -68,7 +68,8 @@ def test_validating_activates_the_account_and_the_person_signs_in(
     assert response.status_code == 303
     assert location_path(response) == "/demandes?type=inscription"
     listing = text(browser.get(location_path(response)))
-    assert "Vous avez validé l'inscription de Paul Clerand : un e-mail l'invite à initialiser son mot de passe." in listing
+    assert ("Vous avez validé l'inscription de Paul Clerand : un e-mail l'invite à initialiser son mot "
+            "de passe.") in listing
     assert "Demandes d'inscription (0)" in listing
     demande = fresh(db, Demande, registration.id)
     assert demande.status == DemandeStatus.APPROVED and demande.decided_by_id == representant.id
