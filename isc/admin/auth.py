@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -28,12 +28,12 @@ ENROL_KEY = "console_enrol_secret"
 NEXT_KEY = "console_next"
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField("Adresse e-mail", validators=[DataRequired("Saisissez votre adresse e-mail."), Length(max=254)])
     password = PasswordField("Mot de passe", validators=[DataRequired("Saisissez votre mot de passe."), Length(max=128)])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField("Code", validators=[DataRequired("Saisissez le code."), Length(max=40)])
 
 

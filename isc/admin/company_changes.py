@@ -4,7 +4,7 @@ values) and its decision."""
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -14,11 +14,11 @@ from isc.extensions import db
 from isc.models import ChangeStatus, CompanyChangeRequest
 
 
-class ApproveChangeForm(FlaskForm):
+class ApproveChangeForm(Form):
     """The approve button: a CSRF token only."""
 
 
-class RefuseChangeForm(FlaskForm):
+class RefuseChangeForm(Form):
     comment = TextAreaField("Motif du refus, envoyé au demandeur",
                             validators=[Length(max=company_changes.COMMENT_MAX)])
 

@@ -3,7 +3,7 @@ checks, the hold on the dossier and the decision."""
 
 from flask import abort, flash, make_response, redirect, request, send_file, url_for
 from flask_admin import expose
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
@@ -22,17 +22,17 @@ STATUS_TABS = {
 }
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     """The hold and release buttons: a CSRF token only."""
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     document = BooleanField(review.GUIDE_CHECKS["document"])
     face = BooleanField(review.GUIDE_CHECKS["face"])
     names = BooleanField(review.GUIDE_CHECKS["names"])
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(Form):
     reason = SelectField("Motif du refus", choices=[SelectChoice("", "Choisissez un motif")]
                          + [SelectChoice(key, label) for key, label in review.REFUSAL_LABELS.items()])
     text = TextAreaField("Précisions envoyées au demandeur", validators=[Length(max=review.REASON_TEXT_MAX)])

@@ -3,7 +3,7 @@ without it, jobs run inline and there is nothing to show)."""
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
@@ -15,7 +15,7 @@ from isc.jobs import queue, redis_connection
 FAILED_SHOWN = 100
 
 
-class RequeueForm(FlaskForm):
+class RequeueForm(Form):
     """The requeue button: a CSRF token only."""
 
 

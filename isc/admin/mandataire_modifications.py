@@ -4,7 +4,7 @@ ANS, so ANS decides (a représentant's or salarié's is decided by their company
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -14,11 +14,11 @@ from isc.extensions import db
 from isc.models import Demande, DemandeKind, DemandeStatus, Role, User
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     """The approve button: a CSRF token only."""
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(Form):
     reason = TextAreaField("Motif du refus, envoyé au mandataire", validators=[Length(max=membership.TEXT_MAX)])
 
 

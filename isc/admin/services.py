@@ -8,7 +8,7 @@ import json
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -30,7 +30,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(Form):
     """A service's settings: the same form registers a service and edits one."""
 
     name = StringField("Nom du service", validators=[

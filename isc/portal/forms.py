@@ -1,6 +1,6 @@
 """Forms of the portal pages (CSRF-protected by Flask-WTF)."""
 
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
@@ -17,7 +17,7 @@ def _printable(form, field) -> None:
         raise ValidationError("Ce champ contient des caractères non autorisés.")
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     login = StringField(
         "Nom d'utilisateur ou adresse e-mail",
         validators=[
@@ -32,7 +32,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(Form):
     login = StringField(
         "Nom d'utilisateur ou adresse e-mail",
         validators=[
@@ -43,7 +43,7 @@ class ForgottenPasswordForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField("Nouveau mot de passe", validators=[DataRequired(_REQUIRED)])
     confirmation = PasswordField("Confirmez le nouveau mot de passe", validators=[DataRequired(_REQUIRED)])
 
@@ -52,7 +52,7 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField("Mot de passe actuel", validators=[DataRequired(_REQUIRED)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """First page of the registration: the role the person registers with."""
 
     # The choices' own check answers in English: AnyOf says it in French.

@@ -6,7 +6,7 @@ is then checked by `personal_details.clean`, the rule the service applies, so th
 field is shown at once rather than the first only.
 """
 
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
@@ -51,7 +51,7 @@ def _text(label: str, maximum: int, *, required: bool = True) -> TextField:
     )
 
 
-class CompanySearchForm(FlaskForm):
+class CompanySearchForm(Form):
     """« Votre entreprise »: the national identifier of the company, then « Chercher »."""
 
     identifier_type = SelectField(
@@ -76,7 +76,7 @@ class CompanySearchForm(FlaskForm):
     )
 
 
-class ApplicantForm(FlaskForm):
+class ApplicantForm(Form):
     """« Informations personnelles » of the person asking to join their company."""
 
     username = _text("Nom d'utilisateur", 64)

@@ -1,6 +1,6 @@
 """Forms of the mandataire's registration journey (étapes 2 to 4)."""
 
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +19,7 @@ def _text(label: str, maximum: int, **kwargs) -> StringField:
     )
 
 
-class PersonalDetailsForm(FlaskForm):
+class PersonalDetailsForm(Form):
     """Étape 2 : Vos informations personnelles."""
 
     username = _text("Nom d'utilisateur", 64)
@@ -39,13 +39,13 @@ class PersonalDetailsForm(FlaskForm):
     )
 
 
-class KbisUploadForm(FlaskForm):
+class KbisUploadForm(Form):
     """Étape 3 : dépôt du Kbis ("Vérifier le document")."""
 
     kbis = FileField("Extrait Kbis de votre entreprise")
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     """Étape 4 : recueil du consentement avant la vérification d'identité."""
 
     consent = BooleanField(
@@ -55,5 +55,5 @@ class ConsentForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that only needs its CSRF token ("Suivant", "Reprendre plus tard", "Réessayer")."""
