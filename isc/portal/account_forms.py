@@ -6,7 +6,7 @@ functions check the rest (names, e-mail and phone formats, availability) and the
 put on the same fields.
 """
 
-from flask_wtf import FlaskForm
+from isc.forms import Form as FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError

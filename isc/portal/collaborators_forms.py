@@ -1,7 +1,7 @@
 """Forms of « Vos collaborateurs »: adding a collaborator, editing one (« Éditer ») and
 confirming a deletion (« Supprimer »)."""
 
-from flask_wtf import FlaskForm
+from isc.forms import Form as FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError

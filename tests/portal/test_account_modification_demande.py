@@ -3,6 +3,7 @@ comment, sent to those who decide it (ANS for a mandataire); errors on their fie
 nothing typed lost; one demande at a time."""
 
 import html
+import io
 import re
 
 import pytest
@@ -229,3 +230,18 @@ def test_post_without_csrf_token_is_refused(db, team, signed_in_client):
     assert response.status_code == 400
     assert "Le formulaire a expiré" in text(response)
     assert demandes(db) == []
+
+
+def test_a_json_body_or_a_file_is_not_read_as_text(db, team, signed_in_client):
+    browser = signed_in_client(team["salarie"])
+    token = csrf_token_of(browser.get(PAGE).get_data(as_text=True))
+
+    as_json = browser.post(PAGE, json={**current_values(last_name="Martin"), "comment": {"a": 1}, "phone": 33},
+                           headers={"X-CSRFToken": token})
+    as_file = browser.post(PAGE, content_type="multipart/form-data", data={
+        **current_values(last_name="Martin"), "csrf_token": token, "comment": (io.BytesIO(b"\x00\xff"), "c.bin")})
+
+    assert as_json.status_code == 422
+    assert "Le prénom est obligatoire." in error_of_field(as_json, "first_name")
+    assert as_file.status_code == 303  # the file is no comment: the demande goes without one
+    assert [(demande.requested, demande.comment) for demande in demandes(db)] == [({"last_name": "Martin"}, "")]

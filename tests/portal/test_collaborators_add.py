@@ -3,12 +3,14 @@ invitation whose link sets their password, and they sign in; refused values are 
 their fields, in French, and nothing typed is lost."""
 
 import html
+import io
 import re
 
 import pytest
 import sqlalchemy as sa
 
 from isc.models import AuditEvent, Role, User, UserStatus
+from tests.conftest import csrf_token_of
 from tests.portal.pages import error_of_field, location_path, text
 
 PAGE = "/collaborateurs/ajouter"
@@ -163,4 +165,27 @@ def test_missing_fields_are_all_explained_at_once(db, mandataire, signed_in_clie
     assert response.status_code == 422
     page = text(response)
     assert "Le formulaire contient 7 erreurs" in page
+    assert created(db) is None
+
+
+def test_a_file_instead_of_a_name_is_refused_as_missing(db, mandataire, signed_in_client):
+    browser = signed_in_client(mandataire)
+    token = csrf_token_of(browser.get(PAGE).get_data(as_text=True))
+    values = {**typed(), "csrf_token": token, "first_name": (io.BytesIO(b"Alan"), "prenom.txt")}
+
+    response = browser.post(PAGE, data=values, content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert "Le prénom est obligatoire." in error_of_field(response, "first_name")
+    assert created(db) is None
+
+
+def test_a_json_body_is_not_read_as_the_form(db, mandataire, signed_in_client):
+    browser = signed_in_client(mandataire)
+    token = csrf_token_of(browser.get(PAGE).get_data(as_text=True))
+
+    response = browser.post(PAGE, json={**typed(), "first_name": ["Alan"], "username": 12},
+                            headers={"X-CSRFToken": token})
+
+    assert response.status_code == 422
     assert created(db) is None
