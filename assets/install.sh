@@ -24,6 +24,7 @@ STAMP="$TARGET/.installed"
 
 # Icon classes (fr-icon-*) come from these per-category stylesheets of dist/utility/icons/.
 UTILITY_CSS=(
+    utility/icons/icons-arrows/icons-arrows.min.css
     utility/icons/icons-system/icons-system.min.css
     utility/icons/icons-user/icons-user.min.css
 )
