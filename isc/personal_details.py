@@ -47,7 +47,8 @@ def normalize_name(value: str, label: str) -> str:
         raise InvalidField(f"Le {label} est obligatoire.")
     if len(name) > 100:
         raise InvalidField(f"Le {label} ne peut pas dépasser 100 caractères.")
-    if any(char.isdigit() or char in "<>{}[]@#$%^*=+|\\/;:\"" for char in name):
+    # Control characters too: PostgreSQL cannot even store NUL, whatever form sent it.
+    if any(char.isdigit() or not char.isprintable() or char in "<>{}[]@#$%^*=+|\\/;:\"" for char in name):
         raise InvalidField(f"Le {label} ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.")
     return name
 

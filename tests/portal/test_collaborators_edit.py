@@ -8,6 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from isc import collaborators
 from isc.models import AuditEvent, User
 from tests.portal.pages import error_of_field, location_path, text
 
@@ -134,3 +135,15 @@ def test_refused_values_are_explained_on_their_field(db, mandataire, aline, sign
         assert input_value(response, "first_name") == "Aline-Marie"
     assert fresh(db, aline).first_name == "Aline"
     assert outbox.messages("aline@helianthe.fr") == []
+
+
+def test_the_service_refuses_control_characters_whatever_form_sent_them(db, mandataire, aline):
+    # The console or another form may not check characters: the name itself is refused.
+    values = {"civility": "madame", "first_name": "Aline", "last_name": "Du\x00rand", "email": "aline@helianthe.fr",
+              "direct_phone": "+33612345678", "phone": ""}
+
+    with pytest.raises(collaborators.CollaboratorError) as refused:
+        collaborators.update(mandataire, aline, values)
+
+    assert refused.value.field == "last_name"
+    assert "ne peut contenir que des lettres" in str(refused.value)
