@@ -94,11 +94,12 @@ def _french_vat(siren: str) -> str:
 # --- Asking --------------------------------------------------------------------------------------
 
 
-def request_registration(company: Company, role: Role, values: dict, cgu_version: str) -> Demande:
+def request_registration(company: Company, role: Role | str, values: dict, cgu_version: str) -> Demande:
     """"Envoyer ma demande d'inscription": a pending account and its demande, e-mailed to those
     who decide it and acknowledged to the applicant."""
-    if role not in JOINING_ROLES:
+    if role not in {r.value for r in JOINING_ROLES}:
         raise MembershipError("Ce rôle ne s'inscrit pas par une demande à l'entreprise.")
+    role = Role(role)
     if company.status != CompanyStatus.ACTIVE:
         raise MembershipError("Cette entreprise n'accepte pas d'inscription pour le moment.")
     try:

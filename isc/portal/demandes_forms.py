@@ -1,6 +1,6 @@
 """Forms of « Vos demandes à traiter »: the decision buttons and the reason of a refusal."""
 
-from flask_wtf import FlaskForm
+from isc.forms import Form
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -22,11 +22,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """« Valider l'inscription » / « Valider la modification »: a button and its CSRF token."""
 
 
-class RefusalForm(FlaskForm):
+class RefusalForm(Form):
     """« Refuser »: the reason, e-mailed to the person."""
 
     reason = TextAreaField(
