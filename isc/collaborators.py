@@ -5,6 +5,7 @@ Every function takes the acting person first and asks the rights matrix; none co
 """
 
 import math
+import string
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -76,9 +77,15 @@ def last_signed_in(user: User, limit: int = 3) -> list[User]:
 
 def find(user: User, public_id: str) -> User | None:
     """The collaborator with this public id, if `user` may see them (same company)."""
-    if not has_view_right(user) or not isinstance(public_id, str) or len(public_id) != 32:
+    if not has_view_right(user) or not _looks_like_public_id(public_id):
         return None
     return db.session.scalar(_listed(user).where(User.public_id == public_id))
+
+
+def _looks_like_public_id(value) -> bool:
+    """32 hexadecimal digits: anything else designates nobody (and a NUL would not even reach
+    PostgreSQL)."""
+    return isinstance(value, str) and len(value) == 32 and all(char in string.hexdigits for char in value)
 
 
 def has_view_right(user: User) -> bool:

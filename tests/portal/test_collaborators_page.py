@@ -150,7 +150,8 @@ def test_pending_or_deleted_accounts_are_not_found(make_user, company, signed_in
 
 
 @pytest.mark.parametrize("public_id", [
-    "0" * 32, "abc", "x" * 10_000, "%00", "..%2F..%2Fcompte", "' OR 1=1 --", "<script>", "é" * 32, "-1",
+    "0" * 32, "abc", "x" * 10_000, "%00", "%00" * 32, "%C3%A9" * 32, "..%2F..%2Fcompte", "' OR 1=1 --", "<script>",
+    "-1", "G" * 32,
 ])
 def test_ids_that_designate_nobody_are_not_found(make_user, company, signed_in_client, public_id):
     browser = signed_in_client(make_user("mandataire", company=company))
