@@ -104,12 +104,19 @@ def close(session_id: int):
 @user_required
 def withdraw(client_id: str):
     service = services.find_service(client_id)
-    if service is None:
-        abort(404)
+    if service is None or not _may_withdraw(service):
+        abort(404)  # never say a service of other companies exists, nor its name
     grants.withdraw_service(current_user, service)
     db.session.commit()
     flash(f"L'autorisation donnée à {service.name} a été retirée.", "success")
     return redirect(url_for("services.sessions"), 303)
+
+
+def _may_withdraw(service) -> bool:
+    """A person withdraws what they allowed, or a service they may use (their access may have
+    been narrowed since they allowed it)."""
+    allowed = any(consent.service_id == service.id for consent in services.consents_of(current_user))
+    return allowed or services.may_use(current_user, service)
 
 
 def _open_sessions(current: AuthSession | None) -> list[dict]:
