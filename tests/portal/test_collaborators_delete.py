@@ -37,9 +37,9 @@ def test_confirmation_page_says_what_deletion_does(mandataire, linda, signed_in_
     page = text(response)
     assert "Supprimer le compte de Linda Moroux" in page
     assert "La suppression est définitive" in page
-    assert "déconnecté immédiatement" in page
-    assert "ne pourra plus se connecter" in page
-    assert "informations personnelles sont effacées" in page
+    assert "Toutes les sessions de Linda Moroux sont fermées immédiatement" in page
+    assert "Ce compte ne permettra plus de se connecter" in page
+    assert "Les informations personnelles sont effacées et les demandes en cours sont annulées." in page
     assert "Supprimer définitivement le compte" in page
     assert f'href="/collaborateurs/{linda.public_id}">Annuler' in response.get_data(as_text=True)
 
