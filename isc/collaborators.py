@@ -134,8 +134,13 @@ def update(actor: User, target: User, values: dict) -> list[str]:
     _check_available(None, changed.get("email"), target)
     former_email = target.email
     rows = [personal_details.change_row(name, getattr(target, name), value) for name, value in changed.items()]
-    for name, value in changed.items():
-        setattr(target, name, value)
+    try:
+        with db.session.begin_nested():  # the e-mail may be taken at this very moment
+            for name, value in changed.items():
+                setattr(target, name, value)
+            db.session.flush()
+    except IntegrityError:
+        raise CollaboratorError(personal_details.EMAIL_TAKEN_BY_OTHER, field="email") from None
     audit.record("collaborator.updated", actor=actor, target=target, fields=sorted(changed))
     emails.send("collaborator_updated", target.email, user=target, editor=actor, rows=rows)
     if former_email != target.email:

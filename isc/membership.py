@@ -279,8 +279,13 @@ def approve(demande: Demande, actor: User | Agent) -> None:
         accounts.send_setup_link(user)
         return
     former_email = user.email
-    for field, value in demande.requested.items():
-        setattr(user, field, value)
+    try:
+        with db.session.begin_nested():  # the e-mail may be taken at this very moment
+            for field, value in demande.requested.items():
+                setattr(user, field, value)
+            db.session.flush()
+    except IntegrityError:
+        raise MembershipError(personal_details.EMAIL_TAKEN_BY_OTHER, field="email") from None
     audit.record("demande.modification_approved", actor=actor, target=demande, fields=sorted(demande.requested))
     emails.send("demande_modification_approved", user.email, user=user, rows=differences_at_decision(demande))
     if former_email != user.email:

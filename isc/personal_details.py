@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
     "phone": "N° de téléphone",
 }
 USERNAME_TAKEN = "Ce nom d'utilisateur est déjà utilisé : choisissez-en un autre."
+EMAIL_TAKEN_BY_OTHER = "Cette adresse e-mail vient d'être prise par un autre compte : elle ne peut pas être utilisée."
 EMAIL_TAKEN = (
     "Un compte ou une inscription en cours utilise déjà cette adresse e-mail. "
     "Si c'est le vôtre, connectez-vous ou reprenez votre inscription depuis l'e-mail reçu."

@@ -594,3 +594,12 @@ def test_deleting_leaves_no_pending_demande_behind(db, team, company):
     pending = db.session.scalar(sa.select(sa.func.count(Demande.id)).where(
         Demande.user_id == team["representant"].id, Demande.status == DemandeStatus.PENDING))
     assert pending == 0
+
+
+def test_an_e_mail_taken_between_the_check_and_the_write_fails_cleanly(db, team, make_user, monkeypatch):
+    target = team["salarie"]
+    make_user("salarie", email="prise@example.fr")
+    monkeypatch.setattr("isc.personal_details.check_available", lambda *a, **k: None)
+
+    with pytest.raises(CollaboratorError, match="vient d'être prise"):
+        collaborators.update(team["mandataire"], target, details(target, email="prise@example.fr"))

@@ -867,3 +867,17 @@ def test_a_person_signs_in_after_approval_and_setting_a_password(app, db, compan
     accounts.set_password_with_link(token, DEFAULT_PASSWORD + " 2", DEFAULT_PASSWORD + " 2")
     db.session.commit()
     assert accounts.sign_in("jbenoit", DEFAULT_PASSWORD + " 2").id == demande.user_id
+
+
+def test_an_e_mail_taken_between_the_check_and_the_write_fails_cleanly(db, team, make_user, monkeypatch):
+    demande = ask_change(db, team["salarie"], {"email": "nouvelle@logipro.fr"})
+    make_user("salarie", email="nouvelle@logipro.fr")  # another account takes it meanwhile...
+    monkeypatch.setattr("isc.personal_details.check_available", lambda *a, **k: None)  # ...after the check
+
+    with pytest.raises(MembershipError, match="vient d'être prise") as refused:
+        approve(demande, team["mandataire"])
+
+    assert refused.value.field == "email"
+    db.session.rollback()
+    db.session.expire_all()
+    assert demande.status == DemandeStatus.PENDING and team["salarie"].email == "aline.durand@logipro.fr"
