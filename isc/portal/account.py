@@ -9,7 +9,16 @@ from isc import company_changes, membership, permissions
 from isc.company_changes import ChangeRequestError
 from isc.extensions import db
 from isc.membership import MembershipError
-from isc.models import ChangeStatus, Company, CompanyChangeRequest, Demande, DemandeKind, DemandeStatus, Role, User
+from isc.models import (
+    ChangeStatus,
+    Company,
+    CompanyChangeRequest,
+    Demande,
+    DemandeKind,
+    DemandeStatus,
+    Role,
+    User,
+)
 from isc.permissions import Right
 from isc.portal.access import user_required
 from isc.portal.account_forms import CompanyChangeForm, ModificationDemandeForm
@@ -31,14 +40,15 @@ _DECIDERS = {Role.MANDATAIRE: "les mandataires", Role.REPRESENTANT: "les représ
 def index():
     user = _user()
     demande = _pending_modification(user)
-    company_change = _pending_company_change(user.company) if _may_request_company_change(user) else None
+    may_change_company = _may_request_company_change(user)
+    company_change = _pending_company_change(user.company) if may_change_company else None
     return render_template(
         "portal/account/index.html",
         user=user,
         company=user.company,
         rights=permissions.rights_table(user),
         may_request_modification=membership.may_request_modification(user),
-        may_request_company_change=_may_request_company_change(user),
+        may_request_company_change=may_change_company,
         demande=demande,
         demande_rows=_demande_rows(demande),
         company_change=company_change,
@@ -56,7 +66,8 @@ def edit():
         abort(403)
     pending = _pending_modification(user)
     if pending is not None:
-        return _already_pending("portal/account/edit.html", demande=pending, demande_rows=_demande_rows(pending))
+        return _already_pending("portal/account/edit.html", demande=pending,
+                                demande_rows=_demande_rows(pending))
     form = ModificationDemandeForm()
     if request.method == "GET":
         form.fill_from(user)
@@ -74,7 +85,8 @@ def edit():
                 flash("Votre demande de modification a été envoyée. Vous serez informé par e-mail "
                       "de la décision.", "success")
                 return redirect(url_for("account.index"), 303)
-    return render_template("portal/account/edit.html", form=form, deciders=_who_decides(user)), status
+    page = render_template("portal/account/edit.html", form=form, deciders=_who_decides(user))
+    return page, status
 
 
 @blueprint.route("/entreprise/modifier", methods=["GET", "POST"])
@@ -88,7 +100,8 @@ def edit_company():
     company = user.company
     pending = _pending_company_change(company)
     if pending is not None:
-        return _already_pending("portal/account/edit_company.html", company=company, company_change=pending,
+        return _already_pending("portal/account/edit_company.html", company=company,
+                                company_change=pending,
                                 company_change_rows=_company_change_rows(pending))
     form = CompanyChangeForm()
     if request.method == "GET":
@@ -106,8 +119,9 @@ def edit_company():
                 _show_error(form, None, str(error))
             else:
                 db.session.commit()
-                flash("Votre demande de modification des informations de l'entreprise a été envoyée "
-                      "aux équipes de l'ANS. Vous serez informé par e-mail de leur décision.", "success")
+                flash("Votre demande de modification des informations de l'entreprise a été "
+                      "envoyée aux équipes de l'ANS. Vous serez informé par e-mail de leur "
+                      "décision.", "success")
                 return redirect(url_for("account.index"), 303)
     return render_template("portal/account/edit_company.html", form=form, company=company), status
 
@@ -135,7 +149,8 @@ def _pending_company_change(company: Company) -> CompanyChangeRequest | None:
     """The company's change request still waiting for ANS, if any."""
     return db.session.scalar(
         sa.select(CompanyChangeRequest)
-        .where(CompanyChangeRequest.company_id == company.id, CompanyChangeRequest.status == ChangeStatus.PENDING)
+        .where(CompanyChangeRequest.company_id == company.id,
+               CompanyChangeRequest.status == ChangeStatus.PENDING)
         .order_by(CompanyChangeRequest.id.desc())
         .limit(1)
     )
@@ -148,7 +163,8 @@ def _demande_rows(demande: Demande | None) -> list[tuple[str, str, str]]:
 def _company_change_rows(change: CompanyChangeRequest | None) -> list[tuple[str, str, str]]:
     if change is None:
         return []
-    return [(label, before, requested) for label, before, _now, requested in company_changes.differences(change)]
+    return [(label, before, requested)
+            for label, before, _now, requested in company_changes.differences(change)]
 
 
 def _already_pending(template: str, **context):

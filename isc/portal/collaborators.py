@@ -12,9 +12,13 @@ from isc import collaborators, permissions, services
 from isc.collaborators import CollaboratorError
 from isc.extensions import db
 from isc.models import User
-from isc.permissions import PermissionDenied, Right
+from isc.permissions import PermissionDenied
 from isc.portal.access import user_required
-from isc.portal.collaborators_forms import CollaboratorEditForm, ConfirmDeletionForm, NewCollaboratorForm
+from isc.portal.collaborators_forms import (
+    CollaboratorEditForm,
+    ConfirmDeletionForm,
+    NewCollaboratorForm,
+)
 
 blueprint = Blueprint("collaborators", __name__, url_prefix="/collaborateurs")
 
@@ -84,8 +88,8 @@ def add():
             else:
                 name = added.full_name
                 db.session.commit()
-                flash(f"Le compte de {name} a été créé. Un e-mail l'invite à initialiser son mot de passe.",
-                      "success")
+                flash(f"Le compte de {name} a été créé. Un e-mail l'invite à initialiser son "
+                      "mot de passe.", "success")
                 return redirect(url_for("collaborators.detail", public_id=added.public_id), 303)
     return render_template("portal/collaborators/add.html", form=form), status
 
@@ -117,8 +121,8 @@ def edit(public_id: str):
             else:
                 db.session.commit()
                 if changed:
-                    flash(f"Les informations de {target.full_name} ont été modifiées ({', '.join(changed)}). "
-                          "Un e-mail l'en informe.", "success")
+                    flash(f"Les informations de {target.full_name} ont été modifiées "
+                          f"({', '.join(changed)}). Un e-mail l'en informe.", "success")
                 else:
                     flash("Aucune information n'a été modifiée.", "info")
                 return redirect(url_for("collaborators.detail", public_id=target.public_id), 303)

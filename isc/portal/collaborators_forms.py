@@ -1,11 +1,11 @@
 """Forms of « Vos collaborateurs »: adding a collaborator, editing one (« Éditer ») and
 confirming a deletion (« Supprimer »)."""
 
-from isc.forms import Form as FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
+from isc.forms import Form as FlaskForm
 from isc.models import Role
 from isc.portal.account_forms import ContactDetailsForm, text_field
 
@@ -30,7 +30,8 @@ class NewCollaboratorForm(ContactDetailsForm):
         # The page asks the role and the username first: list the fields (and so the error
         # summary) in that order, not in the order the classes declared them.
         first = ("csrf_token", "role", "username")
-        self._fields = {**{name: self._fields[name] for name in first if name in self._fields}, **self._fields}
+        fields = self._fields
+        self._fields = {**{name: fields[name] for name in first if name in fields}, **fields}
         self.allowed_roles = [role.value for role in roles]
         self.role.choices = [SelectChoice(role.value, role.label) for role in roles]
         if len(roles) == 1 and not self.role.data:
