@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from isc import accounts, audit, emails, membership, personal_details
 from isc.extensions import db
 from isc.models import LinkPurpose, Role, User, UserStatus
+from isc.models.user import search_key
 from isc.permissions import PermissionDenied, Right, may, require, roles_for
 
 # Accounts that appear as collaborators: pending applicants are demandes, deleted ones are gone.
@@ -48,15 +49,12 @@ def _listed(user: User):
 
 
 def search(user: User, text: str = "", page: int = 1, size: int = 20) -> Page:
-    """"Liste des collaborators": the company's accounts matching `text` (name, first name,
-    e-mail or username), by name, one page at a time."""
+    """"Liste des collaborateurs": the company's accounts matching every word of `text` (in the
+    name, first name, e-mail or username; case and accents ignored), by name, one page at a time."""
     require(user, Right.VIEW_COLLABORATORS)
     query = _listed(user)
-    words = (text or "").split()[:5]
-    for word in words:
-        word = word[:SEARCH_MAX]
-        query = query.where(sa.or_(*(column.icontains(word, autoescape=True) for column in (
-            User.last_name, User.first_name, User.email, User.username))))
+    for word in search_key((text or "")[:SEARCH_MAX]).split()[:5]:
+        query = query.where(User.search_text.contains(word, autoescape=True))
     total = db.session.scalar(query.with_only_columns(sa.func.count(User.id)))
     number = min(max(1, page), max(1, math.ceil(total / size)))
     items = db.session.scalars(

@@ -603,3 +603,21 @@ def test_an_e_mail_taken_between_the_check_and_the_write_fails_cleanly(db, team,
 
     with pytest.raises(CollaboratorError, match="vient d'être prise"):
         collaborators.update(team["mandataire"], target, details(target, email="prise@example.fr"))
+
+
+@pytest.mark.parametrize("text", ["emilie", "ÉMILIE", "Émilie", "chateau", "château", "emilie chateau", "Œuvre"])
+def test_search_ignores_accents_and_case(db, team, make_user, company, text):
+    make_user("salarie", company=company, username="e.chateau", email="e.chateau@oeuvre.fr",
+              first_name="Émilie", last_name="Château-Œuvre")
+
+    assert emails_of(collaborators.search(team["salarie"], text)) == ["e.chateau@oeuvre.fr"]
+
+
+def test_the_search_follows_a_change_of_name(db, team, make_user, company):
+    person = make_user("salarie", company=company, username="lm", email="lm@logipro.fr",
+                       first_name="Linda", last_name="Moreau")
+    person.last_name = "Hélène-Dupré"
+    db.session.commit()
+
+    assert emails_of(collaborators.search(team["salarie"], "helene dupre")) == ["lm@logipro.fr"]
+    assert emails_of(collaborators.search(team["salarie"], "moreau linda")) == []

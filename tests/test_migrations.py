@@ -84,3 +84,23 @@ def test_enum_columns_refuse_unknown_values(db, make_company):
         db.session.execute(
             sa.text("UPDATE company SET status = 'bogus' WHERE id = :id"), {"id": company.id}
         )
+
+
+def test_the_search_text_of_existing_accounts_is_filled_by_its_migration(app, db, make_user):
+    """Downgrade below the search text, add an account the old way, upgrade: it is searchable."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from isc.models import User
+
+    user = make_user("salarie", first_name="Émilie", last_name="Château", username="e.chateau",
+                     email="e.chateau@example.fr")
+    db.session.commit()
+    user_id = user.id
+    db.session.close()
+    downgrade(revision="2164ea708a48")
+    try:
+        assert "search_text" not in {c["name"] for c in sa.inspect(db.engine).get_columns("user_account")}
+    finally:
+        upgrade()
+    assert db.session.get(User, user_id).search_text == "chateau emilie e.chateau@example.fr e.chateau"

@@ -2,6 +2,7 @@
 
 import enum
 import secrets
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -64,6 +65,8 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What "Rechercher un collaborateur" looks in: search_key() of the names, e-mail, username.
+    search_text: Mapped[str] = mapped_column(sa.String(600), default="")
 
     company: Mapped["Company"] = relationship(back_populates="users")  # noqa: F821
 
@@ -80,6 +83,18 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+def search_key(*parts: str | None) -> str:
+    """Text as searches compare it: lower case, without accents ("Émilie" → "emilie")."""
+    text = unicodedata.normalize("NFKD", " ".join(part or "" for part in parts))
+    return "".join(char for char in text if not unicodedata.combining(char)).casefold()
+
+
+@sa.event.listens_for(User, "before_insert")
+@sa.event.listens_for(User, "before_update")
+def _refresh_search_text(mapper, connection, user: User) -> None:
+    user.search_text = search_key(user.last_name, user.first_name, user.email, user.username)
 
 
 class LinkPurpose(enum.StrEnum):
