@@ -13,6 +13,7 @@ from isc import audit, emails
 from isc.extensions import db
 from isc.models import Agent, ChangeStatus, CompanyChangeRequest, Role, User, UserStatus
 from isc.models.types import utcnow
+from isc.validation import has_control_characters
 
 # The company details a mandataire may ask to change, with their French labels.
 CHANGEABLE_FIELDS: dict[str, str] = {
@@ -40,6 +41,8 @@ def request_company_change(user: User, values: dict, comment: str) -> CompanyCha
         value = " ".join(str(raw or "").split())
         if not value:
             raise ChangeRequestError(f"{CHANGEABLE_FIELDS[field]} : la nouvelle valeur est obligatoire.")
+        if has_control_characters(value):
+            raise ChangeRequestError(f"{CHANGEABLE_FIELDS[field]} : ce texte contient des caractères non autorisés.")
         if len(value) > FIELD_MAX[field]:
             raise ChangeRequestError(f"{CHANGEABLE_FIELDS[field]} : {FIELD_MAX[field]} caractères au plus.")
         current = getattr(company, field) or ""
@@ -50,6 +53,8 @@ def request_company_change(user: User, values: dict, comment: str) -> CompanyCha
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ChangeRequestError(f"Le commentaire ne peut pas dépasser {COMMENT_MAX} caractères.")
+    if has_control_characters(comment):
+        raise ChangeRequestError("Le commentaire contient des caractères non autorisés.")
     pending = db.session.scalar(
         sa.select(CompanyChangeRequest.id).where(
             CompanyChangeRequest.company_id == company.id, CompanyChangeRequest.status == ChangeStatus.PENDING
@@ -94,6 +99,8 @@ def refuse_change(change: CompanyChangeRequest, agent: Agent, comment: str) -> N
         raise ChangeRequestError("Expliquez le refus : le demandeur le recevra par e-mail.")
     if len(comment) > COMMENT_MAX:
         raise ChangeRequestError(f"Le commentaire ne peut pas dépasser {COMMENT_MAX} caractères.")
+    if has_control_characters(comment):
+        raise ChangeRequestError("Le commentaire contient des caractères non autorisés.")
     _decide(change, agent, ChangeStatus.REFUSED, comment)
     audit.record("company_change.refused", actor=agent, target=change, company_id=change.company_id)
     emails.send("company_change_refused", change.requester.email, change=change,

@@ -36,7 +36,7 @@ from isc.models import (
 )
 from isc.models.types import utcnow
 from isc.permissions import Right, deciders_of, may, roles_for
-from isc.validation import InvalidField
+from isc.validation import InvalidField, has_control_characters
 
 APPLICANT_FIELDS = ("username", "civility", "first_name", "last_name", "email", "direct_phone", "phone")
 JOINING_ROLES = (Role.REPRESENTANT, Role.SALARIE)
@@ -173,6 +173,8 @@ def _text(value: str, field: str, *, required: bool) -> str:
         raise MembershipError("Expliquez la raison du refus : la personne la recevra par e-mail.", field=field)
     if len(text) > TEXT_MAX:
         raise MembershipError(f"{TEXT_MAX} caractères au plus.", field=field)
+    if has_control_characters(text):
+        raise MembershipError("Ce texte contient des caractères non autorisés.", field=field)
     return text
 
 

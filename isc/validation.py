@@ -64,3 +64,9 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether free text holds characters nobody types (NUL, escapes...); line breaks and tabs
+    are allowed. PostgreSQL cannot even store NUL."""
+    return any(not char.isprintable() and char not in "\n\r\t" for char in text)

@@ -881,3 +881,19 @@ def test_an_e_mail_taken_between_the_check_and_the_write_fails_cleanly(db, team,
     db.session.rollback()
     db.session.expire_all()
     assert demande.status == DemandeStatus.PENDING and team["salarie"].email == "aline.durand@logipro.fr"
+
+
+@pytest.mark.parametrize("text", ["nul\x00", "escape\x1b[31m", "bell\x07"])
+def test_control_characters_are_refused_in_comments_and_reasons(db, team, text):
+    with pytest.raises(MembershipError, match="non autorisés") as refused:
+        request_modification(team["salarie"], {"first_name": "Lina"}, text)
+    assert refused.value.field == "comment"
+    demande = ask(db, team["mandataire"].company)
+    with pytest.raises(MembershipError, match="non autorisés"):
+        refuse(demande, team["mandataire"], text)
+
+
+def test_line_breaks_and_tabs_are_kept_in_a_reason(db, team, outbox):
+    demande = ask(db, team["mandataire"].company)
+    decide(db, demande, team["mandataire"], "Inconnu.\n\tMerci de contacter votre mandataire.")
+    assert demande.decision_comment == "Inconnu.\n\tMerci de contacter votre mandataire."

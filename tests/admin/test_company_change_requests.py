@@ -91,3 +91,9 @@ def test_an_auditor_cannot_decide_a_change(app, db, mandataire, console_sign_in,
     with pytest.raises(ChangeRequestError):
         company_changes.approve_change(change, make_agent("auditor"))
     assert mandataire.status == UserStatus.ACTIVE
+
+
+@pytest.mark.parametrize("values, comment", [({"name": "ACME\x00"}, ""), ({"name": "ACME"}, "fin\x00")])
+def test_control_characters_are_refused_in_a_company_change(app, mandataire, values, comment):
+    with pytest.raises(ChangeRequestError, match="non autorisés"):
+        request_company_change(mandataire, values, comment)
