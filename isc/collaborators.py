@@ -58,7 +58,7 @@ def search(user: User, text: str = "", page: int = 1, size: int = 20) -> Page:
     total = db.session.scalar(query.with_only_columns(sa.func.count(User.id)))
     number = min(max(1, page), max(1, math.ceil(total / size)))
     items = db.session.scalars(
-        query.order_by(sa.func.lower(User.last_name), sa.func.lower(User.first_name), User.id)
+        query.order_by(User.search_text, User.id)  # by name then first name, accents ignored
         .offset((number - 1) * size).limit(size)
     ).all()
     return Page(items=list(items), total=total, number=number, size=size)

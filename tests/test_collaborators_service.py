@@ -621,3 +621,13 @@ def test_the_search_follows_a_change_of_name(db, team, make_user, company):
 
     assert emails_of(collaborators.search(team["salarie"], "helene dupre")) == ["lm@logipro.fr"]
     assert emails_of(collaborators.search(team["salarie"], "moreau linda")) == []
+
+
+def test_names_with_accented_capitals_are_listed_in_alphabetical_order(db, team, make_user, company):
+    for last_name in ("Vézina", "Éluard", "Zola", "Eiffel", "Ézanno"):
+        make_user("salarie", company=company, first_name="Jean", last_name=last_name,
+                  username=f"j.{last_name.lower()}", email=f"j.{last_name.lower()}@logipro.fr")
+
+    names = [user.last_name for user in collaborators.search(team["salarie"], "jean").items]
+
+    assert names == ["Eiffel", "Éluard", "Ézanno", "Vézina", "Zola"]
