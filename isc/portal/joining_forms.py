@@ -26,22 +26,15 @@ IDENTIFIER_TYPE_LABELS = {
 }
 
 
-class TextField(StringField):
-    """A text field that takes only text: a file sent under its name counts as nothing typed."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([value for value in valuelist if isinstance(value, str)][:1])
-
-
 def _printable(form, field) -> None:
     """Refuse control characters (PostgreSQL cannot even store NUL in text)."""
     if field.data and not field.data.isprintable():
         raise ValidationError("Ce champ contient des caractères non autorisés.")
 
 
-def _text(label: str, maximum: int, *, required: bool = True) -> TextField:
+def _text(label: str, maximum: int, *, required: bool = True) -> StringField:
     presence = DataRequired(_REQUIRED) if required else Optional()
-    return TextField(
+    return StringField(
         label,
         validators=[
             presence,
@@ -66,7 +59,7 @@ class CompanySearchForm(Form):
             ),
         ],
     )
-    identifier = TextField(
+    identifier = StringField(
         "Identifiant",
         validators=[
             DataRequired("Saisissez l'identifiant de votre entreprise."),
