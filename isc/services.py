@@ -81,7 +81,7 @@ def create_service(
 
     `companies`: the only companies whose staff may use it (None: every company);
     `roles`: the only roles that may (None or empty: every role)."""
-    service = Service(client_id=secrets.token_urlsafe(24),
+    service = Service(client_id=new_client_id(),
                       auth_method=ClientAuthMethod(auth_method))
     db.session.add(service)
     _apply(
@@ -190,6 +190,11 @@ def set_active(service: Service, active: bool) -> None:
     working."""
     service.active = active
     audit.record("service.activated" if active else "service.deactivated", target=service)
+
+
+def new_client_id() -> str:
+    """A random client id (192 bits) that never starts with "-": it is typed on command lines."""
+    return "isc-" + secrets.token_urlsafe(24)
 
 
 def find_service(client_id: str | None) -> Service | None:

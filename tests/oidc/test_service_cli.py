@@ -108,3 +108,7 @@ def test_rotate_secret_and_list(app, db, make_service):
     assert not services.check_client_secret(db.session.get(Service, service.id), service.secret)
     listing = app.test_cli_runner().invoke(args=["isc", "service", "list"])
     assert service.client_id in listing.output and "Plateforme Convergence" in listing.output
+
+
+def test_client_ids_never_start_with_a_dash_so_commands_take_them():
+    assert all(not services.new_client_id().startswith("-") for _ in range(2000))
