@@ -34,5 +34,9 @@ run: demo
 worker: setup
 	$(FLASK) isc worker
 
+# Two pytest-xdist workers (each with its own database), whole test files per worker;
+# PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

@@ -4,15 +4,21 @@ The suite runs on SQLite by default; set ISC_TEST_DATABASE_URL (PostgreSQL) and
 ISC_TEST_REDIS_URL (a Redis database the suite may flush) to run it on the production stack.
 The schema is built once per run by the project's own migrations; each test starts with empty
 tables.
+
+Under pytest-xdist (`make test` runs two workers), each worker has a database of its own (a
+PostgreSQL database named after the given one plus `_gw<N>`, created when missing; its own
+SQLite file) and a Redis database of its own (worker N uses the given number minus N).
 """
 
 import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -26,8 +32,42 @@ from isc.extensions import limiter
 from isc.models import Civility, Company, CompanyStatus, IdentifierType, OutboxMessage, Role, User, UserStatus
 from isc.passwords import hash_password
 
+# "gw0", "gw1"... in a pytest-xdist worker; "" otherwise.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_redis_url(url: str | None) -> str | None:
+    if not url or not WORKER:
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) - int(WORKER.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number % 16}"))
+
+
+def _worker_database_url(url: str) -> str:
+    """The worker's own PostgreSQL database next to `url`'s, created when missing."""
+    if not WORKER or not url.startswith("postgresql"):
+        return url
+    given = sa.engine.make_url(url)
+    name = f"{given.database}_{WORKER}"
+    engine = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        for attempt in range(10):
+            with engine.connect() as connection:
+                if connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+                    break
+                try:
+                    connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                    break
+                except sa.exc.OperationalError:  # template1 busy: another worker creating its own
+                    time.sleep(0.2 * (attempt + 1))
+    finally:
+        engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
 TEST_DATABASE_URL = os.environ.get("ISC_TEST_DATABASE_URL")
-TEST_REDIS_URL = os.environ.get("ISC_TEST_REDIS_URL")
+TEST_REDIS_URL = _worker_redis_url(os.environ.get("ISC_TEST_REDIS_URL"))
 DEFAULT_PASSWORD = "correct horse battery staple"
 # Files the app writes during the run (partner stand-in store, uploads): never instance/.
 _SCRATCH = Path(tempfile.mkdtemp(prefix="isc-tests-"))
@@ -37,7 +77,8 @@ _PASSWORD_HASH = None  # hashing costs ~40 ms: hash the default password once pe
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """The test database, migrated once to the latest schema."""
-    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'isc-test.sqlite3'}"
+    url = _worker_database_url(TEST_DATABASE_URL) if TEST_DATABASE_URL else (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'isc-test.sqlite3'}")
     app = create_app(_base_config(url, redis_url=None))
     with app.app_context():
         if _db.engine.dialect.name == "postgresql":
