@@ -191,6 +191,7 @@ def set_password_with_link(token: str, new: str, confirmation: str) -> User:
         raise AccountError(LINK_UNUSABLE)
     first = user.password_hash is None
     _set_password(user, new)
+    user.email_verified_at = utcnow()  # the link reached this address
     revoke_sessions(user, "password_reset")
     grants.revoke_user_grants(user, "password_reset")
     audit.record("password.set" if first else "password.reset", actor=user, target=user)

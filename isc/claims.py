@@ -87,10 +87,11 @@ def claims_for(user: User, scopes: list[str] | set[str]) -> dict:
             gender="female" if user.civility == Civility.MADAME else "male",
         )
     if "email" in scopes:
-        # The address was proven when its owner followed the e-mailed password link.
-        values.update(email=user.email, email_verified=user.password_hash is not None)
-    if "phone" in scopes and user.phone:
-        values.update(phone_number=user.phone, phone_number_verified=False)
+        # Proven when its owner followed a password link e-mailed to it, and since unchanged.
+        values.update(email=user.email, email_verified=user.email_verified_at is not None)
+    phone = user.direct_phone or user.phone  # the guide's "N° de téléphone direct" first
+    if "phone" in scopes and phone:
+        values.update(phone_number=phone, phone_number_verified=False)
     if "address" in scopes and company.head_office_address:
         values["address"] = {"formatted": company.head_office_address}
     if "isc" in scopes:

@@ -136,6 +136,8 @@ def update(actor: User, target: User, values: dict) -> list[str]:
         with db.session.begin_nested():  # the e-mail may be taken at this very moment
             for name, value in changed.items():
                 setattr(target, name, value)
+            if target.email != former_email:
+                target.email_verified_at = None  # proven again by the next e-mailed link
             db.session.flush()
     except IntegrityError:
         raise CollaboratorError(personal_details.EMAIL_TAKEN_BY_OTHER, field="email") from None

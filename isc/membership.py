@@ -285,6 +285,8 @@ def approve(demande: Demande, actor: User | Agent) -> None:
         with db.session.begin_nested():  # the e-mail may be taken at this very moment
             for field, value in demande.requested.items():
                 setattr(user, field, value)
+            if user.email != former_email:
+                user.email_verified_at = None  # proven again by the next e-mailed link
             db.session.flush()
     except IntegrityError:
         raise MembershipError(personal_details.EMAIL_TAKEN_BY_OTHER, field="email") from None

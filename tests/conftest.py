@@ -30,6 +30,7 @@ from isc import create_app
 from isc.extensions import db as _db
 from isc.extensions import limiter
 from isc.models import Civility, Company, CompanyStatus, IdentifierType, OutboxMessage, Role, User, UserStatus
+from isc.models.types import utcnow
 from isc.passwords import hash_password
 
 # "gw0", "gw1"... in a pytest-xdist worker; "" otherwise.
@@ -194,6 +195,8 @@ def make_user(db, make_company):
         values.setdefault("civility", Civility.MADAME)
         values.setdefault("phone", "+33123456789")
         values.setdefault("status", UserStatus.ACTIVE)
+        if password is not None:  # as if set from the e-mailed link, which proves the address
+            values.setdefault("email_verified_at", utcnow())
         if password == DEFAULT_PASSWORD:
             _PASSWORD_HASH = _PASSWORD_HASH or hash_password(DEFAULT_PASSWORD)
             values["password_hash"] = _PASSWORD_HASH

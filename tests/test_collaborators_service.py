@@ -631,3 +631,13 @@ def test_names_with_accented_capitals_are_listed_in_alphabetical_order(db, team,
     names = [user.last_name for user in collaborators.search(team["salarie"], "jean").items]
 
     assert names == ["Eiffel", "Éluard", "Ézanno", "Vézina", "Zola"]
+
+
+def test_an_edited_e_mail_is_unproven_but_other_edits_keep_the_proof(db, team):
+    target = team["salarie"]
+    collaborators.update(team["mandataire"], target, details(target, first_name="Alina"))
+    assert target.email_verified_at is not None
+
+    collaborators.update(team["mandataire"], target, details(target, email="alina@logipro.fr"))
+
+    assert target.email_verified_at is None

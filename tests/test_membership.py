@@ -897,3 +897,13 @@ def test_line_breaks_and_tabs_are_kept_in_a_reason(db, team, outbox):
     demande = ask(db, team["mandataire"].company)
     decide(db, demande, team["mandataire"], "Inconnu.\n\tMerci de contacter votre mandataire.")
     assert demande.decision_comment == "Inconnu.\n\tMerci de contacter votre mandataire."
+
+
+def test_a_validated_change_of_e_mail_is_unproven_until_a_link_reaches_it(db, team):
+    salarie = team["salarie"]
+    assert salarie.email_verified_at is not None
+    demande = ask_change(db, salarie, {"email": "aline.nouvelle@logipro.fr"})
+
+    decide(db, demande, team["mandataire"])
+
+    assert salarie.email == "aline.nouvelle@logipro.fr" and salarie.email_verified_at is None

@@ -65,6 +65,9 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person last followed a link e-mailed to `email` (first password, reset): their
+    # address is proven since then. None again as soon as the address changes.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What "Rechercher un collaborateur" looks in: search_key() of the names, e-mail, username.
     search_text: Mapped[str] = mapped_column(sa.String(600), default="")
 

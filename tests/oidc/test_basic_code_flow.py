@@ -377,3 +377,23 @@ def test_id_token_expires_after_the_configured_lifetime(rp):
 
 def test_an_overlong_nonce_is_an_invalid_request(rp):
     assert rp.authorize(nonce="n" * 256).result["error"] == "invalid_request"
+
+
+def test_email_is_no_longer_verified_once_changed_until_a_link_reaches_it(rp, db, user):
+    assert rp.userinfo(rp.sign_in_and_get_tokens(scope="openid email")["access_token"]).get_json()["email_verified"]
+    user.email = "nouvelle.adresse@example.fr"
+    user.email_verified_at = None  # what a validated modification or a direct edit does
+    db.session.commit()
+
+    info = rp.userinfo(rp.sign_in_and_get_tokens(scope="openid email")["access_token"]).get_json()
+
+    assert info["email"] == "nouvelle.adresse@example.fr" and info["email_verified"] is False
+
+
+def test_phone_number_is_the_direct_line_first(rp, db, user):
+    user.direct_phone, user.phone = "+33123456700", "+33123456789"
+    db.session.commit()
+
+    info = rp.userinfo(rp.sign_in_and_get_tokens(scope="openid phone")["access_token"]).get_json()
+
+    assert info["phone_number"] == "+33123456700" and info["phone_number_verified"] is False

@@ -50,11 +50,14 @@ def test_first_password_lets_the_user_sign_in(
     accounts.send_setup_link(user)
     db.session.commit()
     link = password_link_in(user)
+    assert user.email_verified_at is None
 
     response = submit_as(client, link, {"password": FIRST_PASSWORD, "confirmation": FIRST_PASSWORD})
 
     assert response.status_code == 303
     assert location_path(response) == "/connexion"
+    db.session.expire_all()
+    assert user.email_verified_at is not None  # the link reached the address
     assert outbox.last(user.email).template == "password_changed"
     signed_in = submit_as(
         make_client(), "/connexion", {"login": user.email, "password": FIRST_PASSWORD}
