@@ -22,6 +22,7 @@ from isc.models import (
 from isc.permissions import Right
 from isc.portal.access import user_required
 from isc.portal.account_forms import CompanyChangeForm, ModificationDemandeForm
+from isc.portal.forms import show_error
 from isc.validation import format_phone
 
 blueprint = Blueprint("account", __name__, url_prefix="/compte")
@@ -79,7 +80,7 @@ def edit():
                 membership.request_modification(user, _typed_changes(form, user), form.comment.data)
             except MembershipError as error:
                 db.session.rollback()
-                _show_error(form, error.field, str(error))
+                show_error(form, str(error), error.field)
             else:
                 db.session.commit()
                 flash("Votre demande de modification a été envoyée. Vous serez informé par e-mail "
@@ -116,7 +117,7 @@ def edit_company():
                 company_changes.request_company_change(user, values, form.comment.data)
             except ChangeRequestError as error:
                 db.session.rollback()
-                _show_error(form, None, str(error))
+                show_error(form, str(error))
             else:
                 db.session.commit()
                 flash("Votre demande de modification des informations de l'entreprise a été "
@@ -181,14 +182,6 @@ def _typed_changes(form: ModificationDemandeForm, user: User) -> dict[str, str]:
         name: value for name, value in form.values().items()
         if value.strip() or (getattr(user, name) or "")
     }
-
-
-def _show_error(form, field_name: str | None, message: str) -> None:
-    field = form._fields.get(field_name) if field_name else None
-    if field is not None:
-        field.errors.append(message)
-    else:
-        form.form_errors.append(message)
 
 
 def _who_decides(user: User) -> str:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from isc import collaborators, permissions, services
 from isc.collaborators import CollaboratorError
+from isc.errors import render_error
 from isc.extensions import db
 from isc.models import User
 from isc.permissions import PermissionDenied
@@ -19,12 +20,20 @@ from isc.portal.collaborators_forms import (
     ConfirmDeletionForm,
     NewCollaboratorForm,
 )
+from isc.portal.forms import show_error
 
 blueprint = Blueprint("collaborators", __name__, url_prefix="/collaborateurs")
 
 PAGE_SIZE = 20
 QUERY_MAX = 200  # characters of the search kept (the service uses 5 words of 100 at most)
 PAGE_MAX = 100_000
+
+
+@blueprint.errorhandler(PermissionDenied)
+def _denied(error: PermissionDenied):
+    """A right the page allowed but the service refuses (the role changed meanwhile): 403."""
+    db.session.rollback()
+    return render_error(403)
 
 
 @blueprint.route("")
@@ -81,10 +90,7 @@ def add():
                 added = collaborators.add(user, form.role.data, form.values())
             except CollaboratorError as error:
                 db.session.rollback()
-                _show_error(form, error)
-            except PermissionDenied:
-                db.session.rollback()
-                abort(403)
+                show_error(form, str(error), error.field)
             else:
                 name = added.full_name
                 db.session.commit()
@@ -114,10 +120,7 @@ def edit(public_id: str):
                 changed = collaborators.update(user, target, form.values())
             except CollaboratorError as error:
                 db.session.rollback()
-                _show_error(form, error)
-            except PermissionDenied:
-                db.session.rollback()
-                abort(403)
+                show_error(form, str(error), error.field)
             else:
                 db.session.commit()
                 if changed:
@@ -143,11 +146,7 @@ def delete(public_id: str):
         if not form.validate():  # only its CSRF token can fail, and CSRFProtect answers first
             abort(400)
         name = target.full_name
-        try:
-            collaborators.delete(user, target)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
+        collaborators.delete(user, target)
         db.session.commit()
         flash(f"Le compte de {name} a été supprimé.", "success")
         return redirect(url_for("collaborators.index"), 303)
@@ -163,14 +162,6 @@ def _find_or_404(user: User, public_id: str) -> User:
     if target is None:
         abort(404)
     return target
-
-
-def _show_error(form, error: CollaboratorError) -> None:
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
 
 
 def _search_text(raw: str) -> str:

@@ -11,6 +11,15 @@ from isc.passwords import MAX_LENGTH
 _REQUIRED = "Ce champ est obligatoire."
 
 
+def show_error(form, message: str, field_name: str | None = None) -> None:
+    """Put a service's refusal on the form: under the field it names, else above the form."""
+    field = form._fields.get(field_name) if field_name else None
+    if field is not None:
+        field.errors.append(message)
+    else:
+        form.form_errors.append(message)
+
+
 def _printable(form, field) -> None:
     """Refuse control characters (PostgreSQL cannot even store NUL in text)."""
     if field.data and not field.data.isprintable():

@@ -14,6 +14,7 @@ from isc import membership
 from isc.extensions import db, limiter
 from isc.membership import MembershipError
 from isc.models import Company, CompanyStatus, Demande, DemandeKind, IdentifierType, Role, User
+from isc.portal.forms import show_error
 from isc.portal.joining_forms import IDENTIFIER_TYPE_LABELS, ApplicantForm, CompanySearchForm
 from isc.portal.pages import CGU_VERSION
 
@@ -106,10 +107,7 @@ def personal(role: str):
                 demande = membership.request_registration(found, role, form.values(), CGU_VERSION)
             except MembershipError as error:
                 db.session.rollback()
-                if error.field in form:
-                    form[error.field].errors.append(str(error))
-                else:
-                    form.form_errors.append(str(error))
+                show_error(form, str(error), error.field)
             else:
                 db.session.commit()
                 session.pop(SESSION_KEY, None)  # « back », then send again: search first
@@ -133,27 +131,28 @@ def sent(role: str):
 
 def _chosen_company(role: Role) -> Company | None:
     """The active company « Chercher » found in this browser for this role, if any."""
-    chosen = session.get(SESSION_KEY)
-    if not isinstance(chosen, dict) or chosen.get("role") != role.value:
-        return None
-    company_id = chosen.get("company_id")
-    found = db.session.get(Company, company_id) if isinstance(company_id, int) else None
-    if found is None or found.status != CompanyStatus.ACTIVE:
-        session.pop(SESSION_KEY, None)
-        return None
-    return found
+    return _remembered(SESSION_KEY, "company_id", Company, role,
+                       lambda found: found.status == CompanyStatus.ACTIVE)
 
 
 def _sent_demande(role: Role) -> Demande | None:
-    sent_ = session.get(SENT_KEY)
-    if not isinstance(sent_, dict) or sent_.get("role") != role.value:
+    """The registration demande this browser sent for this role, if any."""
+    return _remembered(SENT_KEY, "demande_id", Demande, role,
+                       lambda demande: demande.kind == DemandeKind.REGISTRATION)
+
+
+def _remembered(key: str, id_key: str, model, role: Role, usable):
+    """The row whose id the session keeps under `key` (a dict with the role and `id_key`) for
+    this role, if it exists and is `usable`; one that is not is forgotten."""
+    kept = session.get(key)
+    if not isinstance(kept, dict) or kept.get("role") != role.value:
         return None
-    demande_id = sent_.get("demande_id")
-    demande = db.session.get(Demande, demande_id) if isinstance(demande_id, int) else None
-    if demande is None or demande.kind != DemandeKind.REGISTRATION:
-        session.pop(SENT_KEY, None)
+    row_id = kept.get(id_key)
+    row = db.session.get(model, row_id) if isinstance(row_id, int) else None
+    if row is None or not usable(row):
+        session.pop(key, None)
         return None
-    return demande
+    return row
 
 
 def shown_identifier(found: Company) -> str:
