@@ -169,6 +169,8 @@ def test_a_pdf_dropped_on_the_zone_is_the_one_sent(page, live_server, outbox):
     page.locator('label[for="accept_cgu"]').click(position={"x": 5, "y": 10})
     page.get_by_role("button", name="Suivant").click()
     expect(page).to_have_url(re.compile(r"/entreprise$"))
+    # The URL changes before the page's deferred script has bound the zone: drop after it ran.
+    page.wait_for_load_state("domcontentloaded")
 
     page.evaluate(
         """([name, data]) => {
