@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from isc import audit, emails
 from isc.extensions import db
-from isc.models import Agent, ChangeStatus, CompanyChangeRequest, Role, User, UserStatus
+from isc.models import Agent, ChangeStatus, Company, CompanyChangeRequest, Role, User, UserStatus
 from isc.models.types import utcnow
 from isc.validation import has_control_characters
 
@@ -55,12 +55,7 @@ def request_company_change(user: User, values: dict, comment: str) -> CompanyCha
         raise ChangeRequestError(f"Le commentaire ne peut pas dépasser {COMMENT_MAX} caractères.")
     if has_control_characters(comment):
         raise ChangeRequestError("Le commentaire contient des caractères non autorisés.")
-    pending = db.session.scalar(
-        sa.select(CompanyChangeRequest.id).where(
-            CompanyChangeRequest.company_id == company.id, CompanyChangeRequest.status == ChangeStatus.PENDING
-        )
-    )
-    if pending is not None:
+    if pending_change(company) is not None:
         raise ChangeRequestError("Une demande de modification de l'entreprise est déjà en cours de traitement.")
     change = CompanyChangeRequest(company_id=company.id, requester_id=user.id, requested=requested,
                                   previous=previous, comment=comment)
@@ -68,6 +63,15 @@ def request_company_change(user: User, values: dict, comment: str) -> CompanyCha
     db.session.flush()
     audit.record("company_change.requested", actor=user, target=change, fields=sorted(requested))
     return change
+
+
+def pending_change(company: Company) -> CompanyChangeRequest | None:
+    """The company's change request still waiting for ANS, if any."""
+    return db.session.scalar(
+        sa.select(CompanyChangeRequest)
+        .where(CompanyChangeRequest.company_id == company.id, CompanyChangeRequest.status == ChangeStatus.PENDING)
+        .order_by(CompanyChangeRequest.id.desc()).limit(1)
+    )
 
 
 def differences(change: CompanyChangeRequest) -> list[tuple[str, str, str, str]]:

@@ -17,6 +17,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from isc import accounts, audit, emails, personal_details
 from isc.companies import normalize_identifier
@@ -146,9 +147,7 @@ def request_modification(user: User, values: dict, comment: str) -> Demande:
         raise MembershipError("Votre demande ne modifie aucune information : changez au moins une valeur.")
     _check_email_available(requested.get("email"), user)
     comment = _text(comment, "comment", required=False)
-    if db.session.scalar(sa.select(Demande.id).where(
-        Demande.user_id == user.id, Demande.kind == DemandeKind.MODIFICATION, Demande.status == DemandeStatus.PENDING,
-    )) is not None:
+    if pending_modification(user) is not None:
         raise MembershipError("Une demande de modification de vos informations est déjà en cours de traitement.")
     demande = Demande(
         company_id=user.company_id, user_id=user.id, kind=DemandeKind.MODIFICATION, requested=requested,
@@ -159,6 +158,13 @@ def request_modification(user: User, values: dict, comment: str) -> Demande:
     audit.record("demande.modification_requested", actor=user, target=demande, fields=sorted(requested))
     _notify_deciders(demande)
     return demande
+
+
+def pending_modification(user: User) -> Demande | None:
+    """The person's modification demande still waiting for a decision, if any."""
+    return db.session.scalar(sa.select(Demande).where(
+        Demande.user_id == user.id, Demande.kind == DemandeKind.MODIFICATION, Demande.status == DemandeStatus.PENDING,
+    ).order_by(Demande.id.desc()).limit(1))
 
 
 def may_request_modification(user: User) -> bool:
@@ -227,6 +233,16 @@ def to_process(user: User):
         )
         .order_by(Demande.created_at.desc(), Demande.id.desc())
     )
+
+
+def page_to_process(user: User, kind: DemandeKind | None = None, *, offset: int = 0,
+                    limit: int = 20) -> list[Demande]:
+    """The pending demandes `user` decides (of `kind`, or both), newest first, with their
+    applicants loaded in the same query."""
+    query = to_process(user).options(contains_eager(Demande.user))
+    if kind is not None:
+        query = query.where(Demande.kind == kind)
+    return list(db.session.scalars(query.offset(offset).limit(limit)))
 
 
 def counts_to_process(user: User) -> dict[DemandeKind, int]:

@@ -1,7 +1,6 @@
 """« Votre compte »: one's details, company and rights; the modification demande (« Edit »)
 and, for a mandataire, the request to change the company's information."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,16 +8,7 @@ from isc import company_changes, membership, permissions
 from isc.company_changes import ChangeRequestError
 from isc.extensions import db
 from isc.membership import MembershipError
-from isc.models import (
-    ChangeStatus,
-    Company,
-    CompanyChangeRequest,
-    Demande,
-    DemandeKind,
-    DemandeStatus,
-    Role,
-    User,
-)
+from isc.models import CompanyChangeRequest, Demande, Role, User
 from isc.permissions import Right
 from isc.portal.access import user_required
 from isc.portal.account_forms import CompanyChangeForm, ModificationDemandeForm
@@ -40,9 +30,9 @@ _DECIDERS = {Role.MANDATAIRE: "les mandataires", Role.REPRESENTANT: "les représ
 @user_required
 def index():
     user = _user()
-    demande = _pending_modification(user)
+    demande = membership.pending_modification(user)
     may_change_company = _may_request_company_change(user)
-    company_change = _pending_company_change(user.company) if may_change_company else None
+    company_change = company_changes.pending_change(user.company) if may_change_company else None
     return render_template(
         "portal/account/index.html",
         user=user,
@@ -65,7 +55,7 @@ def edit():
     user = _user()
     if not membership.may_request_modification(user):
         abort(403)
-    pending = _pending_modification(user)
+    pending = membership.pending_modification(user)
     if pending is not None:
         return _already_pending("portal/account/edit.html", demande=pending,
                                 demande_rows=_demande_rows(pending))
@@ -99,7 +89,7 @@ def edit_company():
     if not _may_request_company_change(user):
         abort(403)
     company = user.company
-    pending = _pending_company_change(company)
+    pending = company_changes.pending_change(company)
     if pending is not None:
         return _already_pending("portal/account/edit_company.html", company=company,
                                 company_change=pending,
@@ -133,28 +123,6 @@ def _user() -> User:
 
 def _may_request_company_change(user: User) -> bool:
     return permissions.has_right(user, Right.REQUEST_COMPANY_CHANGE)
-
-
-def _pending_modification(user: User) -> Demande | None:
-    """The person's modification demande still waiting for a decision, if any."""
-    return db.session.scalar(
-        sa.select(Demande)
-        .where(Demande.user_id == user.id, Demande.kind == DemandeKind.MODIFICATION,
-               Demande.status == DemandeStatus.PENDING)
-        .order_by(Demande.id.desc())
-        .limit(1)
-    )
-
-
-def _pending_company_change(company: Company) -> CompanyChangeRequest | None:
-    """The company's change request still waiting for ANS, if any."""
-    return db.session.scalar(
-        sa.select(CompanyChangeRequest)
-        .where(CompanyChangeRequest.company_id == company.id,
-               CompanyChangeRequest.status == ChangeStatus.PENDING)
-        .order_by(CompanyChangeRequest.id.desc())
-        .limit(1)
-    )
 
 
 def _demande_rows(demande: Demande | None) -> list[tuple[str, str, str]]:

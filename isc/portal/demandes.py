@@ -10,11 +10,10 @@ import math
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
 
 from isc import membership, personal_details
 from isc.extensions import db
-from isc.models import Demande, DemandeKind, DemandeStatus, User, UserStatus
+from isc.models import Demande, DemandeKind, DemandeStatus, UserStatus
 from isc.permissions import Right, has_right
 from isc.portal.access import user_required
 from isc.portal.demandes_forms import DecisionForm, RefusalForm
@@ -44,17 +43,6 @@ def deciders_only(view):
     return guarded
 
 
-def pending_page(
-    user: User, kind: DemandeKind | None = None, *, offset: int = 0, limit: int = PAGE_SIZE,
-) -> list[Demande]:
-    """The pending demandes `user` decides (of `kind`, or both), newest first, applicants
-    loaded with them (one query, whatever the number of rows)."""
-    query = membership.to_process(user).options(contains_eager(Demande.user))
-    if kind is not None:
-        query = query.where(Demande.kind == kind)
-    return list(db.session.scalars(query.offset(offset).limit(limit)))
-
-
 @blueprint.route("")
 @deciders_only
 def index():
@@ -63,7 +51,7 @@ def index():
     kind = _chosen_kind(request.args.get("type"), counts)
     page_count = max(1, math.ceil(counts[kind] / PAGE_SIZE))
     number = min(_page_number(request.args.get("page")), page_count)
-    demandes = pending_page(user, kind, offset=(number - 1) * PAGE_SIZE)
+    demandes = membership.page_to_process(user, kind, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return render_template(
         "portal/demandes/index.html", kind=kind, counts=counts, demandes=demandes, number=number,
         page_count=page_count, slugs=KIND_SLUGS,

@@ -2,13 +2,12 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from isc import collaborators, membership
 from isc.models import User
 from isc.permissions import Right, has_right
 from isc.portal.access import user_required
-from isc.portal.demandes import KIND_SLUGS, pending_page
+from isc.portal.demandes import KIND_SLUGS
 
 blueprint = Blueprint("home", __name__)
 
@@ -36,26 +35,10 @@ def dashboard():
     if has_right(user, Right.PROCESS_DEMANDES):
         demandes = {
             "counts": membership.counts_to_process(user),
-            "latest": pending_page(user, limit=LATEST_DEMANDES),
+            "latest": membership.page_to_process(user, limit=LATEST_DEMANDES),
         }
     return render_template(
         "portal/dashboard.html", user=user, company=user.company, recent_collaborators=recent,
-        demandes=demandes, slugs=KIND_SLUGS, collaborator_url=collaborator_url,
-        add_collaborator_url=add_collaborator_url(),
+        demandes=demandes, slugs=KIND_SLUGS,
     )
 
-
-def collaborator_url(public_id: str) -> str:
-    """« Consulter »: the collaborator's page (its address is fixed: /collaborateurs/<id>)."""
-    try:
-        return url_for("collaborators.detail", public_id=public_id)
-    except BuildError:
-        return f"{url_for('collaborators.index')}/{public_id}"
-
-
-def add_collaborator_url() -> str:
-    """« Ajouter un collaborateur » (its address is fixed: /collaborateurs/ajouter)."""
-    try:
-        return url_for("collaborators.add")
-    except BuildError:
-        return f"{url_for('collaborators.index')}/ajouter"
