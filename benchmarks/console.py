@@ -15,7 +15,6 @@ queries shows that it does not grow with the rows shown.
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from isc.models import (
     Registration,
 )
 from isc.passwords import hash_password
+from page_timing import measure  # noqa: E402 (benchmarks/ is the script's folder)
 from tests.conftest import csrf_token_of
 
 PASSWORD = "benchmark password not for production"
@@ -145,20 +145,6 @@ def filter_index(app, endpoint: str, column: str, operation: str) -> str:
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
     return next(key for key, (_, flt) in view._filter_args.items()
                 if getattr(flt.column, "name", None) == column and str(flt.operation()) == operation)
-
-
-def measure(client, url: str, runs: int, counter: list) -> tuple[float, float, int]:
-    client.get(url)  # warm caches (templates, statement cache)
-    times, queries = [], set()
-    for _ in range(runs):
-        counter[0] = 0
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.add(counter[0])
-    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
-    return statistics.median(times), p95, max(queries)
 
 
 def main() -> None:

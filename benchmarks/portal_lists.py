@@ -20,7 +20,6 @@ does not grow with the rows shown.
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from isc.extensions import db
 from isc.models import Company, Demande, DemandeKind, DemandeStatus, Role, User, UserStatus
 from isc.models.user import search_key
 from isc.passwords import hash_password
+from page_timing import measure  # noqa: E402 (benchmarks/ is the script's folder)
 from tests.conftest import csrf_token_of
 
 PASSWORD = "benchmark password not for production"
@@ -231,22 +231,6 @@ def signed_in_client(app):
                                                "login": MANDATAIRE_USERNAME, "password": PASSWORD})
     assert response.status_code == 303, response.status_code
     return client
-
-
-def measure(client, url: str, runs: int, counter: list,
-            expect: str | None = None) -> tuple[float, float, int]:
-    response = client.get(url)  # warm caches (templates, statement cache)
-    assert expect is None or expect in response.get_data(as_text=True), (url, expect)
-    times, queries = [], set()
-    for _ in range(runs):
-        counter[0] = 0
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.add(counter[0])
-    p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
-    return statistics.median(times), p95, max(queries)
 
 
 def main() -> None:
