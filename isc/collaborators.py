@@ -15,7 +15,7 @@ from isc import accounts, audit, emails, membership, personal_details
 from isc.extensions import db
 from isc.models import LinkPurpose, Role, User, UserStatus
 from isc.models.user import search_key
-from isc.permissions import PermissionDenied, Right, may, require, roles_for
+from isc.permissions import PermissionDenied, Right, has_right, may, require, roles_for
 
 # Accounts that appear as collaborators: pending applicants are demandes, deleted ones are gone.
 LISTED_STATUSES = (UserStatus.ACTIVE, UserStatus.DISABLED)
@@ -75,7 +75,7 @@ def last_signed_in(user: User, limit: int = 3) -> list[User]:
 
 def find(user: User, public_id: str) -> User | None:
     """The collaborator with this public id, if `user` may see them (same company)."""
-    if not has_view_right(user) or not _looks_like_public_id(public_id):
+    if not has_right(user, Right.VIEW_COLLABORATORS) or not _looks_like_public_id(public_id):
         return None
     return db.session.scalar(_listed(user).where(User.public_id == public_id))
 
@@ -84,10 +84,6 @@ def _looks_like_public_id(value) -> bool:
     """32 hexadecimal digits: anything else designates nobody (and a NUL would not even reach
     PostgreSQL)."""
     return isinstance(value, str) and len(value) == 32 and all(char in string.hexdigits for char in value)
-
-
-def has_view_right(user: User) -> bool:
-    return bool(roles_for(user, Right.VIEW_COLLABORATORS))
 
 
 def roles_addable_by(user: User) -> list[Role]:

@@ -36,7 +36,7 @@ from isc.models import (
     UserStatus,
 )
 from isc.models.types import utcnow
-from isc.permissions import Right, deciders_of, may, roles_for
+from isc.permissions import Right, deciders_of, has_right, may, roles_for
 from isc.validation import InvalidField, has_control_characters
 
 APPLICANT_FIELDS = ("username", "civility", "first_name", "last_name", "email", "direct_phone", "phone")
@@ -133,7 +133,7 @@ def request_registration(company: Company, role: Role | str, values: dict, cgu_v
 def request_modification(user: User, values: dict, comment: str) -> Demande:
     """"Edit" on "Votre compte": the person asks to change their personal details; the
     company's deciders (ANS for a mandataire) validate it like a registration."""
-    if not may_request_modification(user):
+    if not has_right(user, Right.REQUEST_OWN_CHANGE):
         raise MembershipError("Vos droits ne vous permettent pas de faire cette action.")
     unknown = set(values) - set(personal_details.LABELS)
     if unknown:
@@ -165,10 +165,6 @@ def pending_modification(user: User) -> Demande | None:
     return db.session.scalar(sa.select(Demande).where(
         Demande.user_id == user.id, Demande.kind == DemandeKind.MODIFICATION, Demande.status == DemandeStatus.PENDING,
     ).order_by(Demande.id.desc()).limit(1))
-
-
-def may_request_modification(user: User) -> bool:
-    return bool(roles_for(user, Right.REQUEST_OWN_CHANGE))
 
 
 def _text(value: str, field: str, *, required: bool) -> str:

@@ -31,14 +31,14 @@ _DECIDERS = {Role.MANDATAIRE: "les mandataires", Role.REPRESENTANT: "les représ
 def index():
     user = _user()
     demande = membership.pending_modification(user)
-    may_change_company = _may_request_company_change(user)
+    may_change_company = permissions.has_right(user, Right.REQUEST_COMPANY_CHANGE)
     company_change = company_changes.pending_change(user.company) if may_change_company else None
     return render_template(
         "portal/account/index.html",
         user=user,
         company=user.company,
         rights=permissions.rights_table(user),
-        may_request_modification=membership.may_request_modification(user),
+        may_request_modification=permissions.has_right(user, Right.REQUEST_OWN_CHANGE),
         may_request_company_change=may_change_company,
         demande=demande,
         demande_rows=_demande_rows(demande),
@@ -53,7 +53,7 @@ def edit():
     """« Edit »: ask for one's personal details to be changed; the company's deciders (ANS
     for a mandataire) validate it."""
     user = _user()
-    if not membership.may_request_modification(user):
+    if not permissions.has_right(user, Right.REQUEST_OWN_CHANGE):
         abort(403)
     pending = membership.pending_modification(user)
     if pending is not None:
@@ -86,7 +86,7 @@ def edit_company():
     """« Demander la modification des informations de l'entreprise » (mandataires): the
     request goes to the ANS teams, who decide it in the console."""
     user = _user()
-    if not _may_request_company_change(user):
+    if not permissions.has_right(user, Right.REQUEST_COMPANY_CHANGE):
         abort(403)
     company = user.company
     pending = company_changes.pending_change(company)
@@ -119,10 +119,6 @@ def edit_company():
 
 def _user() -> User:
     return current_user._get_current_object()
-
-
-def _may_request_company_change(user: User) -> bool:
-    return permissions.has_right(user, Right.REQUEST_COMPANY_CHANGE)
 
 
 def _demande_rows(demande: Demande | None) -> list[tuple[str, str, str]]:

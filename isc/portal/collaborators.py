@@ -13,7 +13,7 @@ from isc.collaborators import CollaboratorError
 from isc.errors import render_error
 from isc.extensions import db
 from isc.models import User
-from isc.permissions import PermissionDenied
+from isc.permissions import PermissionDenied, Right
 from isc.portal.access import user_required
 from isc.portal.collaborators_forms import (
     CollaboratorEditForm,
@@ -41,7 +41,7 @@ def _denied(error: PermissionDenied):
 def index():
     """« Liste des collaborateurs », searched with ?q= and paged with ?page=."""
     user = _user()
-    if not collaborators.has_view_right(user):
+    if not permissions.has_right(user, Right.VIEW_COLLABORATORS):
         abort(403)
     text = _search_text(request.args.get("q", ""))
     page = collaborators.search(user, text, _page_number(request.args.get("page", "")), PAGE_SIZE)

@@ -30,7 +30,7 @@ def dashboard():
     The number of queries does not grow with the company: each list is one query.
     """
     user = current_user._get_current_object()
-    recent = collaborators.last_signed_in(user) if collaborators.has_view_right(user) else []
+    recent = collaborators.last_signed_in(user) if has_right(user, Right.VIEW_COLLABORATORS) else []
     demandes = None
     if has_right(user, Right.PROCESS_DEMANDES):
         demandes = {
