@@ -18,6 +18,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
@@ -334,6 +335,7 @@ def accessible_services(user: User) -> list[Service]:
     """The services `user` may use, by name."""
     services = db.session.scalars(
         sa.select(Service).where(Service.active.is_(True)).order_by(Service.name)
+        .options(selectinload(Service.companies))  # may_use reads them: one query, not one each
     )
     return [service for service in services if may_use(user, service)]
 
@@ -353,6 +355,7 @@ def services_used(user: User) -> list[UsedService]:
         .where(ServiceUse.user_id == user.id)
         .group_by(Service.id)
         .order_by(last.desc())
+        .options(selectinload(Service.companies))
     ).all()
     return [UsedService(service, last_used) for service, last_used in rows
             if may_use(user, service)]

@@ -213,3 +213,31 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_company(
 
     assert len(for_large) == len(for_small), "\n".join(for_large)
     assert len(for_small) <= 12, "\n".join(for_small)
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_or_many_services_open_to_some_companies(
+    db, make_company, make_user, signed_in_client,
+):
+    from isc import services
+
+    company = make_company()
+    person = make_user("salarie", company=company)
+    client = signed_in_client(person)
+
+    def open_services(count: int) -> None:
+        for _ in range(count):
+            service, _ = services.create_service(name=f"Service {services.new_client_id()}",
+                                                 redirect_uris=["https://rp.example.fr/cb"], first_party=True)
+            services.set_access(service, companies=[company, make_company()])
+        db.session.commit()
+
+    open_services(1)
+    client.get(DASHBOARD)
+    with counting_queries(db.engine) as for_one:
+        assert client.get(DASHBOARD).status_code == 200
+    open_services(9)
+    with counting_queries(db.engine) as for_ten:
+        page = client.get(DASHBOARD)
+
+    assert page.get_data(as_text=True).count("Service isc-") == 5  # the first five, then « Voir plus »
+    assert len(for_ten) == len(for_one), "\n".join(for_ten)
