@@ -150,6 +150,42 @@ def check_client_secret(service: Service, secret: str) -> bool:
     return hmac.compare_digest(service.client_secret_hash, _hash_secret(secret))
 
 
+def settings_of(service: Service) -> dict:
+    """A service's settings, as `update_service` takes them."""
+    return {
+        "name": service.name, "description": service.description, "home_url": service.home_url,
+        "logo_url": service.logo_url, "initiate_login_uri": service.initiate_login_uri,
+        "redirect_uris": list(service.redirect_uris),
+        "post_logout_redirect_uris": list(service.post_logout_redirect_uris),
+        "backchannel_logout_uri": service.backchannel_logout_uri, "scopes": service.scopes,
+        "id_token_signed_response_alg": service.id_token_signed_response_alg,
+        "first_party": service.first_party, "jwks": service.jwks,
+    }
+
+
+def change_settings(service: Service, settings: dict, *, auth_method: ClientAuthMethod,
+                    companies: list[Company] | None, roles: list[Role]) -> tuple[list[str], str | None]:
+    """Bring `service` to these settings, calling `set_auth_method`, `update_service` and
+    `set_access` only for what changed (the audit log then says what changed); returns the
+    names of the settings changed and the new secret, if any."""
+    current = settings_of(service)
+    changes = {name: value for name, value in settings.items() if value != current[name]}
+    secret, changed = None, sorted(changes)
+    if auth_method != service.auth_method:
+        # First: leaving private_key_jwt lets the JWKS go; reaching it needs the JWKS.
+        secret = set_auth_method(service, auth_method, jwks=settings.get("jwks"))
+        changed.append("auth_method")
+    if changes:
+        update_service(service, **changes)
+    same_companies = (companies is None and service.all_companies) or (
+        companies is not None and not service.all_companies
+        and {c.id for c in companies} == {c.id for c in service.companies})
+    if not same_companies or sorted(Role(r).value for r in roles) != sorted(service.allowed_roles):
+        set_access(service, companies=companies, roles=roles)
+        changed.append("access")
+    return changed, secret
+
+
 def set_access(service: Service, *, companies: list[Company] | None = None,
                roles: list[Role] | None = None) -> None:
     """Say who may use the service: the listed companies only (None: every company), and
@@ -163,6 +199,9 @@ def set_access(service: Service, *, companies: list[Company] | None = None,
 
 def _set_access(service: Service, companies: list[Company] | None,
                 roles: list[Role] | None) -> None:
+    if companies is not None and not companies:
+        raise ServiceError("Indiquez au moins une entreprise, ou ouvrez le service à toutes les entreprises.",
+                           field="companies")
     service.all_companies = companies is None
     service.companies = list(companies or [])
     service.allowed_roles = sorted(Role(role).value for role in roles or [])

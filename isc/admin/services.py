@@ -67,22 +67,9 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _current_settings(service: Service) -> dict:
-    """A service's settings, as `services.update_service` takes them."""
-    return {
-        "name": service.name, "description": service.description, "home_url": service.home_url,
-        "logo_url": service.logo_url, "initiate_login_uri": service.initiate_login_uri,
-        "redirect_uris": list(service.redirect_uris),
-        "post_logout_redirect_uris": list(service.post_logout_redirect_uris),
-        "backchannel_logout_uri": service.backchannel_logout_uri, "scopes": service.scopes,
-        "id_token_signed_response_alg": service.id_token_signed_response_alg,
-        "first_party": service.first_party, "jwks": service.jwks,
-    }
-
-
 def _form_data(service: Service) -> dict:
     """What the edit form shows of a service."""
-    settings = _current_settings(service)
+    settings = services.settings_of(service)
     return settings | {
         "redirect_uris": "\n".join(settings["redirect_uris"]),
         "post_logout_redirect_uris": "\n".join(settings["post_logout_redirect_uris"]),
@@ -129,11 +116,7 @@ def _access(form: ServiceForm) -> tuple[list | None, list[Role]]:
     roles = [Role(value) for value in form.roles.data or []]
     if form.access.data != ACCESS_LISTED:
         return None, roles
-    companies = services.find_companies(_lines(form.companies.data))
-    if not companies:
-        raise services.ServiceError("Indiquez au moins une entreprise, ou ouvrez le service à toutes les "
-                                    "entreprises.", field="companies")
-    return companies, roles
+    return services.find_companies(_lines(form.companies.data)), roles
 
 
 def _show_error(form: ServiceForm, error: services.ServiceError) -> None:
@@ -145,27 +128,11 @@ def _show_error(form: ServiceForm, error: services.ServiceError) -> None:
 
 
 def _save(service: Service, form: ServiceForm) -> tuple[list[str], str | None]:
-    """Apply the edit form to `service` with the service functions, each called only for what
-    changed (the audit log then says what changed); returns the names of the settings changed
-    and the new secret, if any."""
-    settings, current = _settings(form), _current_settings(service)
-    changes = {name: value for name, value in settings.items() if value != current[name]}
-    secret, changed = None, sorted(changes)
-    method = ClientAuthMethod(form.auth_method.data)
-    if method != service.auth_method:
-        # First: leaving private_key_jwt lets the JWKS go; reaching it needs the JWKS.
-        secret = services.set_auth_method(service, method, jwks=settings["jwks"])
-        changed.append("auth_method")
-    if changes:
-        services.update_service(service, **changes)
+    """Apply the edit form to `service`; the names of the settings changed, and the new
+    secret, if any."""
     companies, roles = _access(form)
-    same_companies = (companies is None and service.all_companies) or (
-        companies is not None and not service.all_companies
-        and {c.id for c in companies} == {c.id for c in service.companies})
-    if not same_companies or sorted(r.value for r in roles) != sorted(service.allowed_roles):
-        services.set_access(service, companies=companies, roles=roles)
-        changed.append("access")
-    return changed, secret
+    return services.change_settings(service, _settings(form), auth_method=ClientAuthMethod(form.auth_method.data),
+                                    companies=companies, roles=roles)
 
 
 class ServiceView(SecureModelView):

@@ -2,6 +2,9 @@
 
 from urllib.parse import urlsplit
 
+import pytest
+import sqlalchemy as sa
+
 from isc import services
 from isc.models import CompanyStatus, Role
 
@@ -94,3 +97,28 @@ def test_the_access_denied_page_links_back_to_the_service_with_the_error(
 
     link = re.search(r'href="(https://[^"]+)"', attempt.response.get_data(as_text=True)).group(1)
     assert urlsplit(link.replace("&amp;", "&")).path == urlsplit(service.redirect_uris[0]).path
+
+
+def test_a_service_restricted_to_no_company_is_refused(app, make_service):
+    from isc.services import ServiceError, set_access
+
+    service = make_service()
+    with app.test_request_context(), pytest.raises(ServiceError, match="au moins une entreprise") as refused:
+        set_access(service, companies=[])
+
+    assert refused.value.field == "companies" and service.all_companies
+
+
+def test_changing_settings_calls_only_what_changed(app, db, make_service, make_company):
+    from isc import services
+    from isc.models import AuditEvent
+
+    service = make_service(name="Portail")
+    settings = services.settings_of(service) | {"name": "Portail Industriels"}
+    with app.test_request_context():
+        changed, secret = services.change_settings(service, settings, auth_method=service.auth_method,
+                                                   companies=None, roles=[])
+        db.session.commit()
+
+    assert (changed, secret, service.name) == (["name"], None, "Portail Industriels")
+    assert not db.session.scalar(sa.select(AuditEvent.id).where(AuditEvent.action == "service.access_changed"))
